@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { bootService } from '@msync/service-kit';
+import { compensationConfigSchema } from './config';
+import { CompensationModule } from './compensation.module';
+
+void bootService({ service: 'compensation', configSchema: compensationConfigSchema, rootModule: (config) => CompensationModule.forRoot(config) });

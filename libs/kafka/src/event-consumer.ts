@@ -1,0 +1,243 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { deadLetterTopicOf, topicSchemas } from '@msync/contracts';
+import { counter, gauge, histogram, loggerFor, withLogContext } from '@msync/service-kit';
+import { classifyFailure } from './errors';
+import { Headers, headerString } from './headers';
+import type { EventProducer } from './event-producer';
+
+export interface ConsumedRecord<V> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: V;
+  headers: IHeaders;
+  traceId?: string;
+  /** Broker timestamp (ms) of the record. */
+  timestamp: number;
+  /** The record as it came, for dead-lettering. */
+  raw: KafkaMessage;
+}
+
+export interface ConsumerSpec<V> {
+  groupId: string;
+  topics: string[];
+  /**
+   * Handles records of one partition, in offset order. When it resolves, its effects must be
+   * durable: the offsets are committed right after. It must be idempotent (redelivery happens).
+   */
+  handleBatch: (records: ConsumedRecord<V>[]) => Promise<void>;
+  /** Turns the raw value into V; a throw dead-letters the record. Default: JSON + the topic's schema. */
+  decode?: (raw: Buffer | null, topic: string) => V;
+  fromBeginning?: boolean;
+  /** Retries of a failing batch/record before it is dead-lettered. */
+  maxRetries?: number;
+  /** Records handed to handleBatch at once (and committed together). */
+  chunkSize?: number;
+  retryBackoffMs?: number;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+}
+
+const handlerSeconds = histogram('kafka_handler_duration_seconds', 'Time a consumer handler took for one chunk', ['group', 'topic']);
+const handledTotal = counter('kafka_handled_records_total', 'Records handled, by outcome', ['group', 'topic', 'outcome']);
+const lagGauge = gauge('kafka_consumer_lag', 'Records behind the partition end when a batch was fetched', ['group', 'topic', 'partition']);
+const retriesTotal = counter('kafka_handler_retries_total', 'Handler retries, by failure class', ['group', 'topic', 'class']);
+
+function defaultDecode(raw: Buffer | null, topic: string): unknown {
+  if (raw === null) throw new Error('record has no value');
+  const json: unknown = JSON.parse(raw.toString('utf8'));
+  const schema = (topicSchemas as Record<string, { parse(v: unknown): unknown }>)[topic];
+  return schema ? schema.parse(json) : json;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A consumer-group member that commits an offset only after the handler's effects are durable,
+ * retries failures by class (see errors.ts) and dead-letters what cannot be handled.
+ */
+export class EventConsumer<V> {
+  private readonly consumer: Consumer;
+  private readonly log = loggerFor('EventConsumer');
+  private readonly maxRetries: number;
+  private readonly chunkSize: number;
+  private readonly backoffMs: number;
+  private joined!: Promise<void>;
+  private crashed?: Error;
+
+  constructor(
+    kafka: Kafka,
+    private readonly spec: ConsumerSpec<V>,
+    private readonly producer: EventProducer,
+  ) {
+    const sessionTimeout = spec.sessionTimeoutMs ?? 10_000;
+    this.consumer = kafka.consumer({
+      groupId: spec.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+      rebalanceTimeout: Math.max(sessionTimeout, 10_000),
+      maxWaitTimeInMs: 250,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => true },
+    });
+    this.maxRetries = spec.maxRetries ?? 3;
+    this.chunkSize = spec.chunkSize ?? 500;
+    this.backoffMs = spec.retryBackoffMs ?? 200;
+  }
+
+  get groupId(): string {
+    return this.spec.groupId;
+  }
+
+  /** Not healthy after a crash kafkajs will not restart from. */
+  get failure(): Error | undefined {
+    return this.crashed;
+  }
+
+  async start(): Promise<void> {
+    this.joined = new Promise((resolve) => {
+      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: Error; restart: boolean };
+      this.log.error({ err: error, group: this.spec.groupId, restart }, 'consumer crashed');
+      if (!restart) this.crashed = error;
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? false });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Resolves once this member has joined its group and received an assignment. */
+  waitUntilJoined(): Promise<void> {
+    return this.joined;
+  }
+
+  /** Stops fetching, lets the in-flight chunk finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    lagGauge.set({ group: this.spec.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+    const decode = this.spec.decode ?? (defaultDecode as (raw: Buffer | null, topic: string) => V);
+
+    for (let i = 0; i < batch.messages.length; i += this.chunkSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(i, i + this.chunkSize);
+      const valid: ConsumedRecord<V>[] = [];
+      for (const m of chunk) {
+        try {
+          valid.push(this.toRecord(topic, partition, m, decode(m.value, topic)));
+        } catch (err) {
+          await this.deadLetter(topic, partition, m, err as Error, 'invalid', 0);
+        }
+      }
+      if (valid.length > 0) {
+        const completed = await this.handleWithRetries(valid, isRunning);
+        if (!completed) return;
+      }
+      const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
+      await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+      await heartbeat();
+    }
+  }
+
+  /** Returns false when the consumer is stopping mid-retry: nothing is committed then. */
+  private async handleWithRetries(records: ConsumedRecord<V>[], isRunning: () => boolean): Promise<boolean> {
+    const { groupId } = this.spec;
+    const topic = records[0].topic;
+    let attempts = 0;
+    let transientWait = this.backoffMs;
+    for (;;) {
+      const endTimer = handlerSeconds.startTimer({ group: groupId, topic });
+      try {
+        await withLogContext({ traceId: records[0].traceId }, () => this.spec.handleBatch(records));
+        endTimer();
+        handledTotal.inc({ group: groupId, topic, outcome: 'done' }, records.length);
+        return true;
+      } catch (err) {
+        endTimer();
+        const failureClass = classifyFailure(err);
+        retriesTotal.inc({ group: groupId, topic, class: failureClass });
+        if (!isRunning()) return false;
+        if (failureClass === 'transient') {
+          this.log.warn({ err, group: groupId, topic, waitMs: transientWait }, 'transient failure; holding the partition and retrying');
+          await sleep(transientWait);
+          transientWait = Math.min(transientWait * 2, 5_000);
+          continue;
+        }
+        attempts += 1;
+        if (failureClass === 'permanent' || attempts > this.maxRetries) {
+          if (records.length > 1) {
+            // Find the record(s) at fault: the others are handled again one by one (handlers are idempotent).
+            for (const record of records) {
+              if (!(await this.handleWithRetries([record], isRunning))) return false;
+            }
+            return true;
+          }
+          const [r] = records;
+          await this.deadLetter(r.topic, r.partition, r.raw, err as Error, failureClass, attempts);
+          return true;
+        }
+        this.log.warn({ err, group: groupId, topic, attempt: attempts }, 'handler failed; retrying');
+        await sleep(this.backoffMs * attempts);
+      }
+    }
+  }
+
+  private toRecord(topic: string, partition: number, m: KafkaMessage, value: V): ConsumedRecord<V> {
+    return {
+      topic,
+      partition,
+      offset: m.offset,
+      key: m.key ? m.key.toString() : null,
+      value,
+      headers: m.headers ?? {},
+      traceId: headerString(m.headers, Headers.traceId),
+      timestamp: Number(m.timestamp),
+      raw: m,
+    };
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    m: KafkaMessage,
+    err: Error,
+    errorClass: string,
+    attempts: number,
+  ): Promise<void> {
+    const dlq = deadLetterTopicOf(topic);
+    const original: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m.headers ?? {})) {
+      const s = headerString({ [k]: v } as IHeaders, k);
+      if (s !== undefined) original[k] = s;
+    }
+    await this.producer.sendRaw(dlq, [
+      {
+        key: m.key ? m.key.toString() : null,
+        value: m.value,
+        headers: {
+          ...original,
+          [Headers.dlqError]: (err.message || String(err)).slice(0, 2000),
+          [Headers.dlqErrorClass]: errorClass,
+          [Headers.dlqSourceTopic]: topic,
+          [Headers.dlqSourcePartition]: String(partition),
+          [Headers.dlqSourceOffset]: m.offset,
+          [Headers.dlqAttempts]: String(attempts),
+        },
+      },
+    ]);
+    handledTotal.inc({ group: this.spec.groupId, topic, outcome: 'dead_lettered' });
+    this.log.error({ group: this.spec.groupId, topic, partition, offset: m.offset, dlq, err: err.message, errorClass }, 'record dead-lettered');
+  }
+}

@@ -1,0 +1,111 @@
+import { Kafka, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { fullTopicManifest } from '@msync/contracts';
+import { loggerFor } from '@msync/service-kit';
+import { EventConsumer, type ConsumerSpec } from './event-consumer';
+import { EventProducer } from './event-producer';
+import { kafkaLogCreator } from './kafka-logging';
+import { provisionTopics } from './topic-provisioner';
+
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  clientId: string;
+  provisionTopics: boolean;
+  replicationFactor?: number;
+  maxRetries?: number;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * The one Kafka seam of a process: client, idempotent producer, admin, and the consumers it
+ * started (stopped before the producer on shutdown, so their last commits go through).
+ */
+export class KafkaConnection {
+  readonly kafka: Kafka;
+  readonly producer: EventProducer;
+  private readonly rawProducer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers: EventConsumer<unknown>[] = [];
+  private readonly log = loggerFor('KafkaConnection');
+
+  constructor(private readonly options: KafkaConnectionOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3_000 },
+      logCreator: kafkaLogCreator(),
+    });
+    this.rawProducer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3_000 },
+    });
+    this.producer = new EventProducer(this.rawProducer);
+    this.admin = this.kafka.admin({ retry: { retries: 0 } });
+  }
+
+  async connect(): Promise<void> {
+    await this.admin.connect();
+    if (this.options.provisionTopics) {
+      const report = await provisionTopics(this.admin, fullTopicManifest(), this.options.replicationFactor ?? 1);
+      this.log.info({ created: report.created, expanded: report.expanded }, 'topics provisioned');
+    }
+    await this.rawProducer.connect();
+  }
+
+  /** Creates and starts a consumer; it is stopped by `close()`. */
+  async startConsumer<V>(spec: ConsumerSpec<V>): Promise<EventConsumer<V>> {
+    const consumer = new EventConsumer<V>(
+      this.kafka,
+      { maxRetries: this.options.maxRetries, sessionTimeoutMs: this.options.sessionTimeoutMs, ...spec },
+      this.producer,
+    );
+    this.consumers.push(consumer as EventConsumer<unknown>);
+    await consumer.start();
+    return consumer;
+  }
+
+  /** Readiness probe: a metadata round trip to the cluster, and no consumer dead for good. */
+  async check(): Promise<void> {
+    await this.admin.describeCluster();
+    const dead = this.consumers.find((c) => c.failure);
+    if (dead) throw new Error(`consumer ${dead.groupId} stopped: ${dead.failure!.message}`);
+  }
+
+  adminClient(): Admin {
+    return this.admin;
+  }
+
+  async stopConsumers(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsumers();
+    await Promise.allSettled([this.rawProducer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+/** Connection options from the validated KAFKA_* variables. */
+export function kafkaOptionsFromEnv(
+  env: {
+    KAFKA_BROKERS: string[];
+    KAFKA_CLIENT_ID: string;
+    KAFKA_PROVISION_TOPICS: boolean;
+    KAFKA_REPLICATION_FACTOR: number;
+    KAFKA_HANDLER_MAX_RETRIES: number;
+    KAFKA_SESSION_TIMEOUT_MS: number;
+  },
+  service: string,
+): KafkaConnectionOptions {
+  return {
+    brokers: env.KAFKA_BROKERS,
+    clientId: `${env.KAFKA_CLIENT_ID}-${service}`,
+    provisionTopics: env.KAFKA_PROVISION_TOPICS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    maxRetries: env.KAFKA_HANDLER_MAX_RETRIES,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+import type { TopicSpec } from '@msync/contracts';
+
+export interface ProvisionReport {
+  created: string[];
+  expanded: { topic: string; from: number; to: number }[];
+  unchanged: string[];
+}
+
+/**
+ * Applies the topic manifest idempotently: creates missing topics, raises partition counts that
+ * are below the manifest (Kafka cannot lower them), leaves everything else alone.
+ */
+export async function provisionTopics(admin: Admin, specs: readonly TopicSpec[], replicationFactor: number): Promise<ProvisionReport> {
+  const report: ProvisionReport = { created: [], expanded: [], unchanged: [] };
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.name));
+  if (missing.length > 0) {
+    const topics: ITopicConfig[] = missing.map((s) => ({
+      topic: s.name,
+      numPartitions: s.partitions,
+      replicationFactor,
+      configEntries: [
+        { name: 'cleanup.policy', value: s.cleanupPolicy },
+        { name: 'retention.ms', value: String(s.retentionMs) },
+        ...(replicationFactor > 1 ? [{ name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) }] : []),
+      ],
+    }));
+    try {
+      await admin.createTopics({ topics, waitForLeaders: true });
+    } catch (err) {
+      // Another replica provisioning at the same moment: only "already exists" is fine.
+      if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+    }
+    report.created.push(...missing.map((s) => s.name));
+  }
+  const present = specs.filter((s) => existing.has(s.name));
+  if (present.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+    const grow: { topic: string; count: number }[] = [];
+    for (const t of metadata.topics) {
+      const spec = present.find((s) => s.name === t.name)!;
+      if (t.partitions.length < spec.partitions) {
+        grow.push({ topic: t.name, count: spec.partitions });
+        report.expanded.push({ topic: t.name, from: t.partitions.length, to: spec.partitions });
+      } else {
+        report.unchanged.push(t.name);
+      }
+    }
+    if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+  }
+  return report;
+}

@@ -1,0 +1,4 @@
+import { AppEntity } from './app.entity';
+
+export { AppEntity };
+export const entities = [AppEntity];

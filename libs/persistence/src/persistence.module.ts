@@ -1,0 +1,38 @@
+import { Global, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ReadinessRegistry } from '@msync/service-kit';
+import { createDataSource, type DatabaseOptions } from './data-source';
+import { AppRepository } from './repositories/app.repository';
+
+@Injectable()
+class PersistenceLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onModuleInit() {
+    this.readiness.register('postgres', async () => {
+      await this.dataSource.query('SELECT 1');
+    });
+    await this.dataSource.initialize();
+  }
+
+  async onApplicationShutdown() {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+const repositories = [AppRepository];
+
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [{ provide: DataSource, useFactory: () => createDataSource(options) }, PersistenceLifecycle, ...repositories],
+      exports: [DataSource, ...repositories],
+    };
+  }
+}

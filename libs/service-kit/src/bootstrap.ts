@@ -1,0 +1,79 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { z } from 'zod';
+import { ConfigError, parseConfig, type BaseEnv } from './config';
+import { NestJsonLogger, createRootLogger, rootLogger } from './logger';
+import { initMetrics } from './metrics';
+import { ReadinessRegistry } from './readiness';
+
+/** What every service config has (baseEnvSchema plus its own HTTP_PORT). */
+export type ServiceConfig = BaseEnv & { HTTP_PORT: number };
+
+export interface ServiceBootOptions<S extends z.ZodObject> {
+  service: string;
+  /** The service's environment schema; a bad or missing variable exits 1 naming it. */
+  configSchema: S;
+  rootModule: (config: z.infer<S>) => DynamicModule;
+  /** Runs after the app is listening (e.g. print where clients connect). */
+  afterListen?: (app: INestApplication, config: z.infer<S>) => void | Promise<void>;
+}
+
+/**
+ * Common start-up of a service: validated config, JSON logs, metrics, HTTP listener,
+ * and a SIGTERM/SIGINT shutdown that is bounded in time.
+ */
+export async function bootService<S extends z.ZodObject>(options: ServiceBootOptions<S>): Promise<INestApplication> {
+  process.env.SERVICE_NAME ??= options.service;
+  createRootLogger(options.service, process.env.LOG_LEVEL ?? 'info');
+  let config: z.infer<S> & ServiceConfig;
+  try {
+    config = parseConfig(options.configSchema) as z.infer<S> & ServiceConfig;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      rootLogger().fatal({ problems: err.problems }, err.message);
+      // Plain text on stderr too, so a person starting it by hand sees it at once.
+      process.stderr.write(`${options.service}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  createRootLogger(options.service, config.LOG_LEVEL);
+  initMetrics(options.service);
+  const log = rootLogger().child({ context: 'Bootstrap' });
+
+  const app = await NestFactory.create(options.rootModule(config), { logger: new NestJsonLogger() });
+  installShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  log.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${options.service} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);
+  await options.afterListen?.(app, config);
+  return app;
+}
+
+function installShutdown(app: INestApplication, timeoutMs: number): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const log = rootLogger().child({ context: 'Shutdown' });
+    log.info({ signal, timeoutMs }, 'shutting down');
+    app.get(ReadinessRegistry).markShuttingDown();
+    const deadline = setTimeout(() => {
+      log.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    deadline.unref();
+    app
+      .close()
+      .then(() => {
+        log.info('shutdown complete');
+        rootLogger().flush();
+        process.exit(0);
+      })
+      .catch((err: Error) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process; every lib registers its metrics here. */
+export const metricsRegistry = new Registry();
+let defaultsCollected = false;
+
+export function initMetrics(service: string): void {
+  metricsRegistry.setDefaultLabels({ service });
+  if (!defaultsCollected) {
+    collectDefaultMetrics({ register: metricsRegistry });
+    defaultsCollected = true;
+  }
+}
+
+function getOrCreate<T>(name: string, make: () => T): T {
+  return (metricsRegistry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+export function counter(name: string, help: string, labelNames: string[] = []): Counter<string> {
+  return getOrCreate(name, () => new Counter({ name, help, labelNames, registers: [metricsRegistry] }));
+}
+
+export function gauge(name: string, help: string, labelNames: string[] = []): Gauge<string> {
+  return getOrCreate(name, () => new Gauge({ name, help, labelNames, registers: [metricsRegistry] }));
+}
+
+export function histogram(
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+  buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+): Histogram<string> {
+  return getOrCreate(name, () => new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] }));
+}

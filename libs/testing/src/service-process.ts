@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, waitFor } from './wait';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export type ServiceName = 'ingestion' | 'session' | 'fanout' | 'recall' | 'compensation';
+
+/** A service running as its own process (built output), as in production. */
+export class ServiceProcess {
+  readonly lines: string[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) this.lines.push(line);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    let exitCode: number | null | undefined;
+    void this.exited.then((c) => (exitCode = c));
+    await waitFor(
+      async () => {
+        if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.lines.slice(-20).join('\n')}`);
+        const res = await fetch(`${this.url}/readyz`);
+        return res.status === 200;
+      },
+      `${this.name} to be ready`,
+      timeoutMs,
+      100,
+    );
+  }
+
+  /** SIGTERM (graceful) or SIGKILL (crash); resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+export interface StartServiceOptions {
+  env?: Record<string, string | undefined>;
+  /** Wait for /readyz (default true). */
+  waitReady?: boolean;
+  port?: number;
+}
+
+/** Starts `dist/apps/<name>/src/main.js` (built by the jest global setup) with the test infrastructure. */
+export async function startService(name: ServiceName, options: StartServiceOptions = {}): Promise<ServiceProcess> {
+  const entry = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (jest's global setup does it)`);
+  const port = options.port ?? (await freePort());
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'info',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    DATABASE_URL: process.env.DATABASE_URL,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    HTTP_PORT: String(port),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: REPO_ROOT,
+    env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const service = new ServiceProcess(name, port, child);
+  if (options.waitReady ?? true) await service.waitReady();
+  return service;
+}
