@@ -33,6 +33,7 @@ export async function provisionTopics(admin: Admin, specs: readonly TopicSpec[],
       if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
     }
     report.created.push(...missing.map((s) => s.name));
+    await waitUntilServed(admin, missing);
   }
   const present = specs.filter((s) => existing.has(s.name));
   if (present.length > 0) {
@@ -47,7 +48,30 @@ export async function provisionTopics(admin: Admin, specs: readonly TopicSpec[],
         report.unchanged.push(t.name);
       }
     }
-    if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+    if (grow.length > 0) {
+      await admin.createPartitions({ topicPartitions: grow });
+      await waitUntilServed(admin, present.filter((s) => grow.some((g) => g.topic === s.name)));
+    }
   }
   return report;
+}
+
+/** A new topic's metadata reaches every broker a little after creation; wait so callers can use it at once. */
+async function waitUntilServed(admin: Admin, specs: readonly TopicSpec[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const topics = specs.map((s) => s.name);
+  for (;;) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics });
+      const served = md.topics.every((t) => {
+        const want = specs.find((s) => s.name === t.name)!.partitions;
+        return t.partitions.length >= want && t.partitions.every((p) => p.leader >= 0);
+      });
+      if (served) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not served after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -1,0 +1,494 @@
+#!/usr/bin/env bash
+# Local, single-node Apache Kafka (KRaft: broker + controller in one JVM) run from the official
+# jars on Maven Central. No Docker, loopback only. See docs/kafka-local.md.
+#
+# Usage: deploy/local/kafka.sh <command> [args]
+#   start            fetch jars (first time only), write config, format storage (first time only),
+#                    start the broker in the background and wait until it answers metadata requests.
+#                    Idempotent: exits 0 at once if the broker is already running and answering.
+#   stop             SIGTERM, wait up to KAFKA_STOP_TIMEOUT (30 s), then SIGKILL. Idempotent.
+#   restart          stop + start.
+#   status           exit 0 = running and answering, 1 = running but not answering, 3 = stopped.
+#   logs [-f] [N]    last N (default 100) lines of the broker log; -f follows.
+#   reset            stop, then delete the data (topics, offsets, logs). Keeps the jar cache.
+#   topics ARGS...   run kafka-topics against this broker, e.g. `topics --list`,
+#                    `topics --create --topic t1 --partitions 3`.
+#   tool CLASS ARGS  run any Kafka tool class with the broker classpath, e.g.
+#                    `tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand --bootstrap-server 127.0.0.1:9092 --list`
+#   fetch            only fetch the jars into the cache.
+#
+# Environment:
+#   KAFKA_VERSION          Kafka version from Maven Central (default 3.9.2)
+#   KAFKA_PORT             client (PLAINTEXT) port on 127.0.0.1 (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller port on 127.0.0.1 (default 9093)
+#   KAFKA_HOME_DIR         state folder (default <repo>/.local/kafka, gitignored):
+#                            dist/<version>/libs   jar cache (+ .complete marker)
+#                            config/               generated server.properties, log4j config
+#                            data/                 kraft log dirs, logs/server.log, kafka.out
+#                            run/                  kafka.pid, lock
+#   KAFKA_CACHE_DIR        jar cache root (default $KAFKA_HOME_DIR/dist)
+#   KAFKA_HEAP_OPTS        default "-Xms256m -Xmx768m"
+#   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 90)
+#   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL (default 30)
+#   JAVA_HOME / JAVA       java to use (Java 17+)
+#   MVN                    maven command (default mvn)
+set -euo pipefail
+
+DEFAULT_KAFKA_VERSION=3.9.2
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd -P)"
+POM="$SCRIPT_DIR/kafka/pom.xml"
+
+KAFKA_VERSION="${KAFKA_VERSION:-$DEFAULT_KAFKA_VERSION}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_HOME_DIR="${KAFKA_HOME_DIR:-$REPO_ROOT/.local/kafka}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+MVN="${MVN:-mvn}"
+HOST=127.0.0.1
+
+# Make KAFKA_HOME_DIR absolute (it may be given relative to the caller's cwd).
+mkdir -p "$KAFKA_HOME_DIR"
+KAFKA_HOME_DIR="$(cd "$KAFKA_HOME_DIR" && pwd -P)"
+KAFKA_CACHE_DIR="${KAFKA_CACHE_DIR:-$KAFKA_HOME_DIR/dist}"
+
+CONFIG_DIR="$KAFKA_HOME_DIR/config"
+DATA_DIR="$KAFKA_HOME_DIR/data"
+RUN_DIR="$KAFKA_HOME_DIR/run"
+LOG_DIRS="$DATA_DIR/kraft-combined-logs"
+APP_LOG_DIR="$DATA_DIR/logs"
+SERVER_LOG="$APP_LOG_DIR/server.log"
+OUT_FILE="$DATA_DIR/kafka.out"
+PID_FILE="$RUN_DIR/kafka.pid"
+LOCK_FILE="$RUN_DIR/kafka.lock"
+VERSION_FILE="$DATA_DIR/.kafka-version"
+SERVER_PROPS="$CONFIG_DIR/server.properties"
+TOOLS_CLIENT_PROPS="$CONFIG_DIR/tools-client.properties"
+LIBS_DIR="$KAFKA_CACHE_DIR/$KAFKA_VERSION/libs"
+LIBS_MARKER="$KAFKA_CACHE_DIR/$KAFKA_VERSION/.complete"
+
+KAFKA_MAJOR="${KAFKA_VERSION%%.*}"
+if ! [[ "$KAFKA_MAJOR" =~ ^[0-9]+$ ]]; then
+  echo "kafka.sh: cannot parse KAFKA_VERSION='$KAFKA_VERSION'" >&2
+  exit 2
+fi
+if (( KAFKA_MAJOR >= 4 )); then
+  LOGGING=log4j2
+  BROKER_LOG_CONFIG="$CONFIG_DIR/log4j2.properties"
+  TOOLS_LOG_CONFIG="$CONFIG_DIR/tools-log4j2.properties"
+  log_opt() { echo "-Dlog4j2.configurationFile=file:$1"; }
+else
+  LOGGING=reload4j
+  BROKER_LOG_CONFIG="$CONFIG_DIR/log4j.properties"
+  TOOLS_LOG_CONFIG="$CONFIG_DIR/tools-log4j.properties"
+  log_opt() { echo "-Dlog4j.configuration=file:$1"; }
+fi
+
+if [[ -n "${JAVA:-}" ]]; then :
+elif [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"
+else JAVA=java
+fi
+
+say() { echo "kafka.sh: $*"; }
+die() { echo "kafka.sh: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# jars
+
+fetch_libs() {
+  if [[ -f "$LIBS_MARKER" && -d "$LIBS_DIR" ]]; then
+    return 0
+  fi
+  command -v "$MVN" >/dev/null 2>&1 || die "maven ('$MVN') not found; needed once to fetch Kafka $KAFKA_VERSION"
+  say "fetching Kafka $KAFKA_VERSION jars from Maven Central into $LIBS_DIR ..."
+  local vdir="$KAFKA_CACHE_DIR/$KAFKA_VERSION"
+  local tmp="$vdir/libs.tmp.$$"
+  mkdir -p "$vdir"
+  rm -rf "$tmp" "$LIBS_DIR" "$LIBS_MARKER"
+  local profile_args=()
+  [[ "$LOGGING" == log4j2 ]] && profile_args=(-Plog4j2)
+  if ! "$MVN" -B -q -Dstyle.color=never -f "$POM" "${profile_args[@]}" \
+      dependency:copy-dependencies \
+      -Dkafka.version="$KAFKA_VERSION" \
+      -DincludeScope=runtime \
+      -DoutputDirectory="$tmp" >"$vdir/mvn.log" 2>&1; then
+    rm -rf "$tmp"
+    sed -e 's/\x1b\[[0-9;]*m//g' "$vdir/mvn.log" | tail -n 40 >&2
+    die "maven could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION (log: $vdir/mvn.log)"
+  fi
+  [[ -f "$tmp/kafka_2.13-$KAFKA_VERSION.jar" ]] || { rm -rf "$tmp"; die "kafka_2.13-$KAFKA_VERSION.jar missing after fetch"; }
+  mv "$tmp" "$LIBS_DIR"
+  printf 'kafka.version=%s\nlogging=%s\nfetched=%s\n' "$KAFKA_VERSION" "$LOGGING" "$(date -u +%FT%TZ)" >"$LIBS_MARKER"
+  say "fetched $(ls "$LIBS_DIR" | wc -l) jars"
+}
+
+# Run a Kafka class with the cached classpath (for tools, not the broker).
+run_tool() {
+  local cls="$1"; shift
+  "$JAVA" -Xms32m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true \
+    "$(log_opt "$TOOLS_LOG_CONFIG")" -cp "$LIBS_DIR/*" "$cls" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+# config
+
+write_config() {
+  mkdir -p "$CONFIG_DIR" "$DATA_DIR" "$RUN_DIR" "$LOG_DIRS" "$APP_LOG_DIR"
+
+  cat >"$SERVER_PROPS" <<EOF
+# Generated by deploy/local/kafka.sh on every start; edits are overwritten.
+# Single-node KRaft (broker + controller), loopback only. Kafka $KAFKA_VERSION.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+
+log.dirs=$LOG_DIRS
+
+# Topics come from the project's manifest, not from producers/consumers.
+auto.create.topics.enable=false
+delete.topic.enable=true
+num.partitions=3
+default.replication.factor=1
+min.insync.replicas=1
+
+# Internal topics: one replica, fewer partitions than the defaults (faster first use).
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+
+# No 3 s delay on the first join of every consumer group.
+group.initial.rebalance.delay.ms=0
+
+# Small segments and short retention: this is a dev box.
+log.segment.bytes=16777216
+log.retention.hours=24
+log.retention.bytes=268435456
+log.retention.check.interval.ms=60000
+log.cleaner.dedupe.buffer.size=33554432
+
+num.network.threads=3
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+EOF
+  if (( KAFKA_MAJOR >= 4 )); then
+    cat >>"$SERVER_PROPS" <<EOF
+
+# Kafka 4.x share groups (KIP-932) internal topic.
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+EOF
+  fi
+
+  cat >"$TOOLS_CLIENT_PROPS" <<EOF
+request.timeout.ms=5000
+default.api.timeout.ms=10000
+EOF
+
+  if [[ "$LOGGING" == reload4j ]]; then
+    cat >"$BROKER_LOG_CONFIG" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.RollingFileAppender
+log4j.appender.file.File=$SERVER_LOG
+log4j.appender.file.MaxFileSize=20MB
+log4j.appender.file.MaxBackupIndex=3
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.state.change.logger=WARN
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.kafka.authorizer.logger=WARN
+log4j.logger.org.apache.kafka.storage.internals.log.LogConfig=WARN
+EOF
+    cat >"$TOOLS_LOG_CONFIG" <<EOF
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.org.apache.kafka.clients=ERROR
+EOF
+  else
+    cat >"$BROKER_LOG_CONFIG" <<EOF
+status = warn
+name = kafka-local
+appender.file.type = RollingFile
+appender.file.name = FILE
+appender.file.fileName = $SERVER_LOG
+appender.file.filePattern = $SERVER_LOG.%i
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+appender.file.policies.type = Policies
+appender.file.policies.size.type = SizeBasedTriggeringPolicy
+appender.file.policies.size.size = 20MB
+appender.file.strategy.type = DefaultRolloverStrategy
+appender.file.strategy.max = 3
+rootLogger.level = info
+rootLogger.appenderRef.file.ref = FILE
+logger.statechange.name = state.change.logger
+logger.statechange.level = warn
+logger.request.name = kafka.request.logger
+logger.request.level = warn
+logger.authorizer.name = kafka.authorizer.logger
+logger.authorizer.level = warn
+EOF
+    cat >"$TOOLS_LOG_CONFIG" <<EOF
+status = warn
+name = kafka-local-tools
+appender.err.type = Console
+appender.err.name = STDERR
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.err.ref = STDERR
+logger.clients.name = org.apache.kafka.clients
+logger.clients.level = error
+EOF
+  fi
+}
+
+check_data_version() {
+  [[ -d "$LOG_DIRS" && -f "$LOG_DIRS/meta.properties" && -f "$VERSION_FILE" ]] || return 0
+  local formatted_with
+  formatted_with="$(cat "$VERSION_FILE")"
+  if [[ "$formatted_with" != "$KAFKA_VERSION" ]]; then
+    die "data in $DATA_DIR was created by Kafka $formatted_with, not $KAFKA_VERSION.
+  Use 'KAFKA_VERSION=$formatted_with $0 ...', or '$0 reset' to delete the data,
+  or a separate KAFKA_HOME_DIR for the other version."
+  fi
+}
+
+format_storage() {
+  if [[ -f "$LOG_DIRS/meta.properties" ]]; then
+    return 0
+  fi
+  local cluster_id
+  cluster_id="$(run_tool kafka.tools.StorageTool random-uuid | tail -n 1 | tr -d '[:space:]')"
+  [[ -n "$cluster_id" ]] || die "could not generate a cluster id"
+  say "formatting storage in $LOG_DIRS (cluster id $cluster_id)"
+  run_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$SERVER_PROPS" --ignore-formatted >/dev/null \
+    || die "storage format failed"
+  echo "$KAFKA_VERSION" >"$VERSION_FILE"
+}
+
+# ---------------------------------------------------------------------------------------------
+# process
+
+# Prints the PID if the PID file names a live kafka.Kafka process; cleans a stale PID file.
+running_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid="$(tr -d '[:space:]' <"$PID_FILE" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    local cmdline=""
+    [[ -r "/proc/$pid/cmdline" ]] && cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+    if [[ -z "$cmdline" || ( "$cmdline" == *kafka.Kafka* && "$cmdline" == *"$SERVER_PROPS"* ) ]]; then
+      echo "$pid"
+      return 0
+    fi
+  fi
+  rm -f "$PID_FILE"
+  return 1
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+# A real metadata request (ApiVersions + Metadata via the admin client).
+answers_metadata() {
+  local t=(); command -v timeout >/dev/null 2>&1 && t=(timeout 30)
+  "${t[@]}" "$JAVA" -Xms32m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true \
+    "$(log_opt "$TOOLS_LOG_CONFIG")" -cp "$LIBS_DIR/*" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$HOST:$KAFKA_PORT" --command-config "$TOOLS_CLIENT_PROPS" --list >/dev/null 2>&1
+}
+
+is_ready() {
+  port_open "$KAFKA_PORT" && answers_metadata
+}
+
+show_log_tail() {
+  local n="${1:-50}"
+  if [[ -s "$SERVER_LOG" ]]; then
+    echo "----- last $n lines of $SERVER_LOG -----" >&2
+    tail -n "$n" "$SERVER_LOG" >&2
+  fi
+  if [[ -s "$OUT_FILE" ]]; then
+    echo "----- last $n lines of $OUT_FILE -----" >&2
+    tail -n "$n" "$OUT_FILE" >&2
+  fi
+}
+
+take_lock() {
+  mkdir -p "$RUN_DIR"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$LOCK_FILE"
+    flock -w 180 9 || die "another kafka.sh holds $LOCK_FILE"
+  fi
+}
+
+cmd_start() {
+  take_lock
+  local pid
+  if pid="$(running_pid)"; then
+    if [[ -f "$LIBS_MARKER" ]] && is_ready; then
+      say "Kafka already running (pid $pid) on $HOST:$KAFKA_PORT"
+      return 0
+    fi
+    say "Kafka process $pid exists but does not answer yet; waiting"
+  else
+    for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+      if port_open "$p"; then
+        die "port $HOST:$p is already in use by another process (not the broker of $KAFKA_HOME_DIR).
+  Stop it, or choose other ports with KAFKA_PORT / KAFKA_CONTROLLER_PORT."
+      fi
+    done
+    command -v "$JAVA" >/dev/null 2>&1 || die "java not found (set JAVA_HOME); Java 17+ is needed"
+    check_data_version
+    fetch_libs
+    write_config
+    format_storage
+
+    : >"$OUT_FILE"
+    # setsid + nohup: own session, survives the calling shell; fd 9 (the lock) is not inherited.
+    # shellcheck disable=SC2086
+    KAFKA_JAVA="$JAVA" KAFKA_PID_FILE="$PID_FILE" KAFKA_LIBS="$LIBS_DIR" \
+    KAFKA_SERVER_PROPS="$SERVER_PROPS" KAFKA_LOG_OPT="$(log_opt "$BROKER_LOG_CONFIG")" \
+    KAFKA_HEAP_OPTS="$KAFKA_HEAP_OPTS" \
+      setsid nohup bash -c '
+        echo $$ >"$KAFKA_PID_FILE"
+        exec "$KAFKA_JAVA" $KAFKA_HEAP_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+          -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true "$KAFKA_LOG_OPT" \
+          -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_SERVER_PROPS"
+      ' >>"$OUT_FILE" 2>&1 </dev/null 9>&- &
+    local i
+    for i in $(seq 1 50); do [[ -s "$PID_FILE" ]] && break; sleep 0.1; done
+    pid="$(tr -d '[:space:]' <"$PID_FILE" 2>/dev/null || true)"
+    [[ -n "$pid" ]] || die "broker did not start (no pid file)"
+    say "started Kafka $KAFKA_VERSION (pid $pid), waiting for $HOST:$KAFKA_PORT ..."
+  fi
+
+  local deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+  while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "kafka.sh: broker process $pid exited during startup" >&2
+      rm -f "$PID_FILE"
+      show_log_tail 50
+      exit 1
+    fi
+    if port_open "$KAFKA_PORT" && answers_metadata; then
+      say "Kafka $KAFKA_VERSION ready on $HOST:$KAFKA_PORT (pid $pid, ${SECONDS}s)"
+      return 0
+    fi
+    if (( SECONDS >= deadline )); then
+      echo "kafka.sh: broker did not answer within ${KAFKA_START_TIMEOUT}s (pid $pid still running; 'kafka.sh stop' to stop it)" >&2
+      show_log_tail 50
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+cmd_stop() {
+  take_lock
+  local pid
+  if ! pid="$(running_pid)"; then
+    say "Kafka not running"
+    rm -f "$PID_FILE"
+    return 0
+  fi
+  say "stopping Kafka (pid $pid) ..."
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + KAFKA_STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (( SECONDS >= deadline )); then
+      say "still running after ${KAFKA_STOP_TIMEOUT}s, sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$PID_FILE"
+  say "stopped"
+}
+
+cmd_status() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    say "stopped (home $KAFKA_HOME_DIR)"
+    return 3
+  fi
+  if [[ -f "$LIBS_MARKER" ]] && is_ready; then
+    say "running and answering: Kafka $KAFKA_VERSION, pid $pid, $HOST:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT), home $KAFKA_HOME_DIR"
+    return 0
+  fi
+  say "running (pid $pid) but not answering on $HOST:$KAFKA_PORT"
+  return 1
+}
+
+cmd_logs() {
+  local follow=0 n=100
+  for a in "$@"; do
+    case "$a" in
+      -f|--follow) follow=1 ;;
+      ''|*[!0-9]*) die "usage: kafka.sh logs [-f] [lines]" ;;
+      *) n="$a" ;;
+    esac
+  done
+  [[ -f "$SERVER_LOG" ]] || die "no log yet at $SERVER_LOG"
+  if (( follow )); then exec tail -n "$n" -F "$SERVER_LOG"; fi
+  tail -n "$n" "$SERVER_LOG"
+}
+
+cmd_reset() {
+  cmd_stop
+  say "deleting $DATA_DIR $CONFIG_DIR"
+  rm -rf "$DATA_DIR" "$CONFIG_DIR"
+}
+
+cmd_topics() {
+  fetch_libs
+  [[ -f "$TOOLS_LOG_CONFIG" ]] || write_config
+  run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" "$@"
+}
+
+cmd_tool() {
+  [[ $# -ge 1 ]] || die "usage: kafka.sh tool <main class> [args...]"
+  fetch_libs
+  [[ -f "$TOOLS_LOG_CONFIG" ]] || write_config
+  run_tool "$@"
+}
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ $# -gt 0 ]] && shift
+  case "$cmd" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    restart) cmd_stop; cmd_start ;;
+    status) cmd_status ;;
+    logs) cmd_logs "$@" ;;
+    reset) cmd_reset ;;
+    topics) cmd_topics "$@" ;;
+    tool) cmd_tool "$@" ;;
+    fetch) fetch_libs ;;
+    -h|--help|help) usage ;;
+    *) usage >&2; exit 2 ;;
+  esac
+}
+
+main "$@"
