@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  appKeySchema,
   conversationTypeSchema,
   deviceIdSchema,
   epochMsSchema,

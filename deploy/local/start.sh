@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `npm start`: the whole system on this machine. Installs dependencies, starts Kafka and
+# PostgreSQL (unless KAFKA_BROKERS / DATABASE_URL are set), builds, migrates, provisions topics,
+# then runs the five services until Ctrl-C. Logs: .local/logs/<service>.log
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+root="$(cd "$here/../.." && pwd -P)"
+cd "$root"
+
+bash "$here/ensure-deps.sh"
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  bash "$here/kafka.sh" start
+  export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
+fi
+if [ -z "${DATABASE_URL:-}" ]; then
+  bash "$here/postgres.sh" up
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/msync"
+fi
+
+npm run -s build
+node dist/libs/persistence/src/migrate.cli.js
+node dist/tools/provision-topics.cli.js
+
+mkdir -p .local/logs
+declare -A ports=([ingestion]=3000 [session]=3001 [fanout]=3002 [recall]=3003 [compensation]=3004)
+pids=()
+stop_all() {
+  echo "stopping services..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait || true
+}
+trap stop_all INT TERM EXIT
+
+for svc in ingestion session fanout recall compensation; do
+  HTTP_PORT="${ports[$svc]}" KAFKA_PROVISION_TOPICS=false \
+    node --enable-source-maps "dist/apps/$svc/src/main.js" >>".local/logs/$svc.log" 2>&1 &
+  pids+=("$!")
+done
+
+for svc in ingestion session fanout recall compensation; do
+  for _ in $(seq 1 120); do
+    if curl -fs "http://127.0.0.1:${ports[$svc]}/readyz" >/dev/null 2>&1; then break; fi
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:${ports[$svc]}/readyz" >/dev/null || { echo "$svc did not become ready; see .local/logs/$svc.log" >&2; exit 1; }
+done
+
+cat <<INFO
+
+msync is running (Ctrl-C stops the services; \`npm run infra:down\` stops Kafka).
+  Kafka                 $KAFKA_BROKERS
+  PostgreSQL            $DATABASE_URL
+  Server API + mgmt     http://127.0.0.1:${ports[ingestion]}        (ingestion)
+  Device WebSocket      ws://127.0.0.1:${ports[session]}/ws          (session gateway)
+  Health / metrics      http://127.0.0.1:<port>/healthz /readyz /metrics  (ports 3000-3004)
+  Logs                  .local/logs/<service>.log
+INFO
+wait -n "${pids[@]}" || true
+echo "a service exited; see .local/logs" >&2
