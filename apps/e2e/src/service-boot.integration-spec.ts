@@ -81,7 +81,7 @@ describe('/readyz follows Kafka', () => {
 
     await run('bash', [kafkaScript, 'stop'], { env });
     await waitFor(async () => (await readyStatus()) === 503, '/readyz to answer 503', 30_000, 250);
-    const body = await (await fetch(`${service.url}/readyz`)).json();
+    const body = (await (await fetch(`${service.url}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
     expect(body.checks.kafka.ok).toBe(false);
     expect(body.checks.postgres.ok).toBe(true);
 
