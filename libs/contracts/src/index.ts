@@ -10,3 +10,5 @@ export * from './events/app-settings.event';
 export * from './events/device-control.event';
 export * from './events/inbound-command';
 export * from './asyncapi';
+export * from './protocol/error-codes';
+export * from './protocol/frames';

@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { fullTopicManifest, type TopicSpec } from '@msync/contracts';
 import { uniqueId } from '@msync/testing';
-import { provisionTopics } from './topic-provisioner';
+import { fetchTopicMetadata, provisionTopics } from './topic-provisioner';
 
 describe('provisionTopics against a real Kafka broker', () => {
   let admin: Admin;
@@ -19,7 +19,7 @@ describe('provisionTopics against a real Kafka broker', () => {
   }
 
   async function partitionCounts(names: string[]): Promise<Record<string, number>> {
-    const md = await admin.fetchTopicMetadata({ topics: names });
+    const md = await fetchTopicMetadata(admin, names);
     return Object.fromEntries(md.topics.map((t) => [t.name, t.partitions.length]));
   }
 

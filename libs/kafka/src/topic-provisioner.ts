@@ -37,7 +37,7 @@ export async function provisionTopics(admin: Admin, specs: readonly TopicSpec[],
   }
   const present = specs.filter((s) => existing.has(s.name));
   if (present.length > 0) {
-    const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+    const metadata = await fetchTopicMetadata(admin, present.map((s) => s.name));
     const grow: { topic: string; count: number }[] = [];
     for (const t of metadata.topics) {
       const spec = present.find((s) => s.name === t.name)!;
@@ -73,5 +73,21 @@ async function waitUntilServed(admin: Admin, specs: readonly TopicSpec[], timeou
     }
     if (Date.now() > deadline) throw new Error(`topics not served after ${timeoutMs} ms: ${topics.join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Topic metadata, retried for a few seconds: right after a topic or partition is created the broker
+ * may still answer UNKNOWN_TOPIC_OR_PARTITION for it.
+ */
+export async function fetchTopicMetadata(admin: Admin, topics: string[], timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch (err) {
+      if (Date.now() > deadline || (err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }

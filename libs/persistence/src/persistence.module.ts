@@ -3,6 +3,12 @@ import { DataSource } from 'typeorm';
 import { ReadinessRegistry } from '@msync/service-kit';
 import { createDataSource, type DatabaseOptions } from './data-source';
 import { AppRepository } from './repositories/app.repository';
+import { DeviceRepository } from './repositories/device.repository';
+import { GroupRepository } from './repositories/group.repository';
+import { MessageRepository } from './repositories/message.repository';
+import { StreamPartitionRepository } from './repositories/stream-partition.repository';
+import { StreamRepository } from './repositories/stream.repository';
+import { TokenRepository } from './repositories/token.repository';
 
 @Injectable()
 class PersistenceLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -23,7 +29,7 @@ class PersistenceLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-const repositories = [AppRepository];
+const repositories = [AppRepository, DeviceRepository, GroupRepository, MessageRepository, StreamRepository, StreamPartitionRepository, TokenRepository];
 
 @Global()
 @Module({})

@@ -1,2 +1,2 @@
 jest.setTimeout(120_000);
-process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'error';
+process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'fatal';

@@ -1,4 +1,5 @@
 import { CreateApps1732500000000 } from './1732500000000-create-apps';
+import { CoreSync1732600000000 } from './1732600000000-core-sync';
 
 /** Applied in this order; a migration, once released, is never edited. */
-export const migrations = [CreateApps1732500000000];
+export const migrations = [CreateApps1732500000000, CoreSync1732600000000];

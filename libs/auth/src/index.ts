@@ -1,0 +1,2 @@
+export * from './device-token';
+export * from './request-signature';
