@@ -1,10 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@msync/platform';
-import type { CompensationConfig } from './config';
+import { INTERNAL_TOKEN, InternalTokenGuard, PlatformModule } from '@msync/platform';
+import { COMPENSATION_CONFIG, type CompensationConfig } from './config';
+import { StreamReadController } from './stream-read/stream-read.controller';
 
 @Module({})
 export class CompensationModule {
   static forRoot(config: CompensationConfig): DynamicModule {
-    return { module: CompensationModule, imports: [PlatformModule.forRoot(config, 'compensation')] };
+    return {
+      module: CompensationModule,
+      imports: [PlatformModule.forRoot(config, 'compensation')],
+      controllers: [StreamReadController],
+      providers: [
+        { provide: COMPENSATION_CONFIG, useValue: config },
+        { provide: INTERNAL_TOKEN, useValue: config.INTERNAL_API_TOKEN },
+        InternalTokenGuard,
+      ],
+    };
   }
 }

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { platformConfigSchema } from '@msync/platform';
+import { internalTokenSchema, platformConfigSchema } from '@msync/platform';
 
-export const compensationConfigSchema = platformConfigSchema(3004);
+export const compensationConfigSchema = platformConfigSchema(3004).extend({
+  INTERNAL_API_TOKEN: internalTokenSchema,
+  /** Largest page a caller may ask for. */
+  STREAM_PAGE_MAX: z.coerce.number().int().min(10).max(5000).default(1000),
+});
 export type CompensationConfig = z.infer<typeof compensationConfigSchema>;
+export const COMPENSATION_CONFIG = Symbol('COMPENSATION_CONFIG');

@@ -1,10 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@msync/platform';
-import type { FanoutConfig } from './config';
+import { FANOUT_CONFIG, type FanoutConfig } from './config';
+import { MessageExpanderConsumer } from './expand/message-expander.consumer';
+import { StreamPartitionsService } from './maintenance/stream-partitions.service';
+import { StreamWriterConsumer } from './stream-writer/stream-writer.consumer';
 
 @Module({})
 export class FanoutModule {
   static forRoot(config: FanoutConfig): DynamicModule {
-    return { module: FanoutModule, imports: [PlatformModule.forRoot(config, 'fanout')] };
+    return {
+      module: FanoutModule,
+      imports: [PlatformModule.forRoot(config, 'fanout')],
+      providers: [{ provide: FANOUT_CONFIG, useValue: config }, StreamPartitionsService, MessageExpanderConsumer, StreamWriterConsumer],
+    };
   }
 }

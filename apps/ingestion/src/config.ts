@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { platformConfigSchema } from '@msync/platform';
+import { internalTokenSchema, platformConfigSchema } from '@msync/platform';
 
-export const ingestionConfigSchema = platformConfigSchema(3000);
+export const ingestionConfigSchema = platformConfigSchema(3000).extend({
+  /** Bearer token of the operator API that creates apps. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  INTERNAL_API_TOKEN: internalTokenSchema,
+  /** How often stored-but-unpublished messages are published again (crash between store and publish). */
+  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+});
 export type IngestionConfig = z.infer<typeof ingestionConfigSchema>;
+export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');

@@ -1,10 +1,33 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@msync/platform';
-import type { IngestionConfig } from './config';
+import { INTERNAL_TOKEN, InternalTokenGuard, PlatformModule } from '@msync/platform';
+import { INGESTION_CONFIG, type IngestionConfig } from './config';
+import { AppSignatureGuard } from './auth/app-signature.guard';
+import { AdminController } from './management/admin.controller';
+import { GroupsController } from './management/groups.controller';
+import { TokensController } from './management/tokens.controller';
+import { AcceptMessageUseCase } from './messages/accept-message.usecase';
+import { InboundCommandsConsumer } from './messages/inbound-commands.consumer';
+import { InternalMessagesController } from './messages/internal-messages.controller';
+import { MessagePublisher } from './messages/message-publisher';
+import { OutboxSweeper } from './messages/outbox-sweeper';
 
 @Module({})
 export class IngestionModule {
   static forRoot(config: IngestionConfig): DynamicModule {
-    return { module: IngestionModule, imports: [PlatformModule.forRoot(config, 'ingestion')] };
+    return {
+      module: IngestionModule,
+      imports: [PlatformModule.forRoot(config, 'ingestion')],
+      controllers: [AdminController, TokensController, GroupsController, InternalMessagesController],
+      providers: [
+        { provide: INGESTION_CONFIG, useValue: config },
+        { provide: INTERNAL_TOKEN, useValue: config.INTERNAL_API_TOKEN },
+        InternalTokenGuard,
+        AppSignatureGuard,
+        AcceptMessageUseCase,
+        MessagePublisher,
+        OutboxSweeper,
+        InboundCommandsConsumer,
+      ],
+    };
   }
 }

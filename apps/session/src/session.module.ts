@@ -1,10 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@msync/platform';
-import type { SessionConfig } from './config';
+import { TokenVerifier } from './auth/token-verifier';
+import { IngestionClient, StreamReader } from './clients/service-clients';
+import { SESSION_CONFIG, type SessionConfig } from './config';
+import { CursorWriter } from './cursor/cursor-writer';
+import { LiveEventsConsumer } from './delivery/live-events.consumer';
+import { SessionDeps } from './gateway/session-deps';
+import { SessionRegistry } from './gateway/session-registry';
+import { WsServer } from './gateway/ws-server';
 
 @Module({})
 export class SessionModule {
   static forRoot(config: SessionConfig): DynamicModule {
-    return { module: SessionModule, imports: [PlatformModule.forRoot(config, 'session')] };
+    return {
+      module: SessionModule,
+      imports: [PlatformModule.forRoot(config, 'session')],
+      providers: [
+        { provide: SESSION_CONFIG, useValue: config },
+        TokenVerifier,
+        StreamReader,
+        IngestionClient,
+        CursorWriter,
+        SessionRegistry,
+        SessionDeps,
+        WsServer,
+        LiveEventsConsumer,
+      ],
+    };
   }
 }

@@ -1,1 +1,3 @@
 export * from './platform.module';
+export * from './app-directory';
+export * from './internal-api';

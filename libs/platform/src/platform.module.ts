@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AppDirectory } from './app-directory';
 import { z } from 'zod';
 import { KafkaModule, kafkaOptionsFromEnv } from '@msync/kafka';
 import { PersistenceModule, databaseOptionsFromEnv } from '@msync/persistence';
@@ -25,7 +26,8 @@ export class PlatformModule {
         KafkaModule.forRoot(kafkaOptionsFromEnv(config, service)),
         PersistenceModule.forRoot(databaseOptionsFromEnv(config, service)),
       ],
-      exports: [ServiceKitModule, KafkaModule, PersistenceModule],
+      providers: [AppDirectory],
+      exports: [ServiceKitModule, KafkaModule, PersistenceModule, AppDirectory],
     };
   }
 }

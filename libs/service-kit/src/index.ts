@@ -5,3 +5,6 @@ export * from './readiness';
 export * from './health.controller';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './domain-error.filter';
+export * from './parse-input';
+export * from './coalescer';

@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DomainErrorFilter } from './domain-error.filter';
 import { HealthController } from './health.controller';
 import { ReadinessRegistry } from './readiness';
 
@@ -6,7 +8,7 @@ import { ReadinessRegistry } from './readiness';
 @Global()
 @Module({
   controllers: [HealthController],
-  providers: [ReadinessRegistry],
+  providers: [ReadinessRegistry, { provide: APP_FILTER, useClass: DomainErrorFilter }],
   exports: [ReadinessRegistry],
 })
 export class ServiceKitModule {}

@@ -5,6 +5,9 @@ import { freePort, waitFor } from './wait';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
+export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
 export type ServiceName = 'ingestion' | 'session' | 'fanout' | 'recall' | 'compensation';
 
 /** A service running as its own process (built output), as in production. */
@@ -75,6 +78,8 @@ export async function startService(name: ServiceName, options: StartServiceOptio
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     DATABASE_URL: process.env.DATABASE_URL,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
+    INTERNAL_API_TOKEN: TEST_INTERNAL_TOKEN,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     HTTP_PORT: String(port),
     ...options.env,
   };

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { userKey } from '@msync/contracts';
+import { gauge } from '@msync/service-kit';
+import type { DeviceSession } from './device-session';
+
+const connected = gauge('gateway_connected_devices', 'Authenticated device sessions on this gateway');
+
+/** The device sessions this gateway holds, by user. */
+@Injectable()
+export class SessionRegistry {
+  private readonly byUser = new Map<string, Set<DeviceSession>>();
+  private count = 0;
+
+  add(session: DeviceSession): void {
+    const key = userKey(session.appKey, session.userId);
+    let set = this.byUser.get(key);
+    if (!set) this.byUser.set(key, (set = new Set()));
+    set.add(session);
+    connected.set(++this.count);
+  }
+
+  remove(session: DeviceSession): void {
+    const key = userKey(session.appKey, session.userId);
+    const set = this.byUser.get(key);
+    if (!set?.delete(session)) return;
+    if (set.size === 0) this.byUser.delete(key);
+    connected.set(--this.count);
+  }
+
+  sessionsOf(appKey: string, userId: string): Iterable<DeviceSession> {
+    return this.byUser.get(userKey(appKey, userId)) ?? [];
+  }
+
+  all(): DeviceSession[] {
+    return [...this.byUser.values()].flatMap((s) => [...s]);
+  }
+}

@@ -1,0 +1,39 @@
+import { Coalescer } from './coalescer';
+
+describe('Coalescer', () => {
+  it('sends a lone item at once and batches items that arrive while a flush runs', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const firstFlushDone = new Promise<void>((r) => (release = r));
+    const c = new Coalescer<number>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await firstFlushDone;
+    });
+    const first = c.add(1);
+    const rest = [c.add(2), c.add(3), c.add(4)];
+    expect(batches).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...rest]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('rejects every item of a failed batch and keeps working', async () => {
+    let fail = true;
+    const c = new Coalescer<number>(async () => {
+      if (fail) throw new Error('down');
+    });
+    await expect(c.add(1)).rejects.toThrow('down');
+    fail = false;
+    await expect(c.add(2)).resolves.toBeUndefined();
+  });
+
+  it('caps a batch at maxBatch', async () => {
+    const sizes: number[] = [];
+    const c = new Coalescer<number>(async (items) => {
+      sizes.push(items.length);
+      await new Promise((r) => setTimeout(r, 1));
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => c.add(n)));
+    expect(sizes).toEqual([1, 2, 2]);
+  });
+});
