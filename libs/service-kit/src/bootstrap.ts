@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { z } from 'zod';
 import { ConfigError, parseConfig, type BaseEnv } from './config';
 import { NestJsonLogger, createRootLogger, rootLogger } from './logger';
@@ -41,7 +42,10 @@ export async function bootService<S extends z.ZodObject>(options: ServiceBootOpt
   initMetrics(options.service);
   const log = rootLogger().child({ context: 'Bootstrap' });
 
-  const app = await NestFactory.create(options.rootModule(config), { logger: new NestJsonLogger() });
+  const app = await NestFactory.create<NestExpressApplication>(options.rootModule(config), { logger: new NestJsonLogger() });
+  // Device frames are up to 256 KiB; the content limit itself is an app setting checked with a clear error.
+  app.useBodyParser('json', { limit: '512kb' });
+  app.useBodyParser('urlencoded', { limit: '512kb', extended: false });
   installShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   log.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${options.service} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);

@@ -1,3 +1,6 @@
 export * from './infra';
 export * from './wait';
 export * from './service-process';
+export * from './management-client';
+export * from './test-system';
+export * from './test-device';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Topics, conversationKey } from '@msync/contracts';
 import { KafkaConnection } from '@msync/kafka';
 import { MessageRepository, type StoredMessage } from '@msync/persistence';
-import { Coalescer } from '@msync/service-kit';
+import { Coalescer, loggerFor } from '@msync/service-kit';
 
 interface Pending {
   appKey: string;
@@ -17,6 +17,9 @@ interface Pending {
 @Injectable()
 export class MessagePublisher {
   private readonly coalescer = new Coalescer<Pending>((batch) => this.flush(batch), 500);
+  /** Marking published is a hint for the sweeper, off the ack path: losing it only means one harmless re-publish. */
+  private readonly marker = new Coalescer<Pending>((batch) => this.markPublished(batch), 1000);
+  private readonly log = loggerFor('MessagePublisher');
 
   constructor(
     private readonly kafka: KafkaConnection,
@@ -51,6 +54,10 @@ export class MessagePublisher {
         },
       })),
     );
+    for (const p of batch) this.marker.add(p).catch((err) => this.log.warn({ err }, 'marking messages published failed; the sweeper will re-publish them'));
+  }
+
+  private async markPublished(batch: Pending[]): Promise<void> {
     const byApp = new Map<string, string[]>();
     for (const { appKey, message } of batch) byApp.set(appKey, [...(byApp.get(appKey) ?? []), message.messageUid]);
     await Promise.all([...byApp].map(([appKey, uids]) => this.messages.markPublished(appKey, uids)));

@@ -75,11 +75,12 @@ export class MessageRepository {
     return { message: toMessage(existing[0]), created: false };
   }
 
+  /** A hint for the outbox sweep, committed without waiting for the WAL flush (losing it only causes a re-publish). */
   async markPublished(appKey: string, messageUids: string[]): Promise<void> {
-    await this.db.query(`UPDATE messages SET published_at = now() WHERE app_key = $1 AND message_uid = ANY($2::text[]) AND published_at IS NULL`, [
-      appKey,
-      messageUids,
-    ]);
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL synchronous_commit = off`);
+      await tx.query(`UPDATE messages SET published_at = now() WHERE app_key = $1 AND message_uid = ANY($2::text[]) AND published_at IS NULL`, [appKey, messageUids]);
+    });
   }
 
   /** Messages stored but never confirmed as published (a crash between the two): the outbox sweep. */
