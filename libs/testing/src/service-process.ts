@@ -3,7 +3,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitFor } from './wait';
 
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
+/** The repository root, whether this runs from source (jest) or from dist/ (benchmarks). */
+export const REPO_ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = join(dir, '..');
+    if (parent === dir) throw new Error(`no nx.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+})();
 
 export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';

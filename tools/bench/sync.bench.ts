@@ -1,0 +1,200 @@
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { MemoryCursorStore, SyncClient } from '@msync/client';
+import { ManagementClient, TestSystem, createApp, sleep, uniqueId } from '@msync/testing';
+import { rssOf, summarize } from './stats';
+
+/**
+ * `npm run bench`: the sync benchmark. Starts the services (one gateway) on the local Kafka and
+ * PostgreSQL, connects U users x 3 devices, and runs 1:1 traffic at rising steady rates. Progress
+ * goes to stderr; the last stdout line is one JSON summary.
+ */
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const USERS = Number(env('BENCH_USERS', '100'));
+const DEVICES = 3;
+const RATES = env('BENCH_RATES', '200,400,600,800,1000,1200').split(',').map(Number);
+const DURATION_S = Number(env('BENCH_DURATION_S', '20'));
+const CATCHUP_EVENTS = Number(env('BENCH_CATCHUP_EVENTS', '10000'));
+const log = (msg: string, extra: Record<string, unknown> = {}) => process.stderr.write(`${JSON.stringify({ msg, ...extra })}\n`);
+
+interface Device {
+  userIndex: number;
+  client: SyncClient;
+}
+
+async function main() {
+  const system = await TestSystem.start({ gateways: 1, env: { LOG_LEVEL: 'warn' } });
+  const gateway = system.gateways[0];
+  try {
+    const app = await createApp(system.apiUrl, 'bench');
+    const mgmt = new ManagementClient(system.apiUrl, app);
+    const run = uniqueId('b');
+    const users = Array.from({ length: USERS }, (_, i) => `${run}-u${i}`);
+    const sentAt = new Map<string, number>();
+    const deliveries = new Map<string, number>();
+    const latencies: { at: number; ms: number }[] = [];
+
+    const rssBefore = rssOf(gateway.pid!);
+    const devices: Device[] = [];
+    for (let u = 0; u < USERS; u++) {
+      const token = await mgmt.token(users[u]);
+      for (let d = 0; d < DEVICES; d++) {
+        const platform = (['mobile', 'web', 'desktop'] as const)[d];
+        const client = new SyncClient({ url: system.wsUrl(), token, platform, deviceId: `d${d}`, cursorStore: new MemoryCursorStore(0), ackIntervalMs: 500 });
+        client.on('event', (frame) => {
+          if (frame.body.type !== 'message') return;
+          const bid = (JSON.parse(frame.body.message.content) as { bid?: string }).bid;
+          const start = bid ? sentAt.get(bid) : undefined;
+          if (!bid || start === undefined) return;
+          const now = performance.now();
+          deliveries.set(bid, (deliveries.get(bid) ?? 0) + 1);
+          latencies.push({ at: now, ms: now - start });
+        });
+        devices.push({ userIndex: u, client });
+      }
+    }
+    await Promise.all(devices.map((d) => d.client.connect()));
+    await sleep(1000);
+    const rssPerDevice = Math.round((rssOf(gateway.pid!) - rssBefore) / devices.length);
+    log('devices connected', { devices: devices.length, rssPerDeviceBytes: rssPerDevice });
+
+    const steps = [];
+    let best: { rate: number; p99: number } | undefined;
+    for (const rate of RATES) {
+      const step = await runRate(rate, devices, users, sentAt, deliveries, latencies);
+      steps.push(step);
+      log('rate done', step);
+      if (!step.sustained) break;
+      best = { rate, p99: step.latencyMs.p99 };
+    }
+
+    const catchup = await measureCatchup(system, mgmt, run, devices);
+    log('catch-up done', catchup);
+    await Promise.all(devices.map((d) => d.client.close()));
+
+    const summary = {
+      bench: 'sync',
+      users: USERS,
+      devicesPerUser: DEVICES,
+      durationPerRateS: DURATION_S,
+      highestSustainedRate: best?.rate ?? 0,
+      p99AtHighestSustainedMs: best?.p99 ?? null,
+      steps,
+      catchup,
+      gatewayRssPerDeviceBytes: rssPerDevice,
+      cores: cpus().length,
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } finally {
+    await system.stop();
+  }
+}
+
+async function runRate(
+  rate: number,
+  devices: Device[],
+  users: string[],
+  sentAt: Map<string, number>,
+  deliveries: Map<string, number>,
+  latencies: { at: number; ms: number }[],
+) {
+  const bids: string[] = [];
+  const latencyStart = latencies.length;
+  const cpuStart = process.cpuUsage();
+  const t0 = performance.now();
+  const sends: Promise<unknown>[] = [];
+  let sendErrors = 0;
+  let acked = 0;
+  while (performance.now() - t0 < DURATION_S * 1000) {
+    const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+    while (bids.length < due) {
+      const sender = devices[Math.floor(Math.random() * devices.length)];
+      let target = Math.floor(Math.random() * (users.length - 1));
+      if (target >= sender.userIndex) target += 1;
+      const bid = `${rate}-${bids.length}`;
+      bids.push(bid);
+      sentAt.set(bid, performance.now());
+      sends.push(
+        sender.client
+          .send({ conversationType: 'private', targetId: users[target], objectName: 'RC:TxtMsg', content: { bid } })
+          .then(() => (acked += 1))
+          .catch(() => (sendErrors += 1)),
+      );
+    }
+    await sleep(5);
+  }
+  const sendWindowS = (performance.now() - t0) / 1000;
+  const ackedInWindow = acked;
+  await Promise.all(sends);
+  const expected = bids.length * (DEVICES + DEVICES - 1);
+  const deadline = performance.now() + 15_000;
+  const deliveredCount = () => bids.reduce((n, b) => n + Math.min(deliveries.get(b) ?? 0, DEVICES * 2 - 1), 0);
+  while (deliveredCount() < expected && performance.now() < deadline) await sleep(50);
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+
+  const delivered = deliveredCount();
+  const duplicates = bids.reduce((n, b) => n + Math.max(0, (deliveries.get(b) ?? 0) - (DEVICES * 2 - 1)), 0);
+  const mine = latencies.slice(latencyStart);
+  const thirds = [0, 1, 2].map((k) => summarize(mine.filter((l) => l.at - t0 >= (k * DURATION_S * 1000) / 3 && l.at - t0 < ((k + 1) * DURATION_S * 1000) / 3).map((l) => l.ms)));
+  const latency = summarize(mine.map((l) => l.ms));
+  const achieved = Math.round(ackedInWindow / sendWindowS);
+  const latencyGrowing = thirds[2].p50 > thirds[0].p50 * 1.5 + 10;
+  const sustained = delivered === expected && duplicates === 0 && sendErrors === 0 && achieved >= rate * 0.95 && !latencyGrowing;
+  return {
+    rate,
+    sent: bids.length,
+    achievedRate: achieved,
+    deviceDeliveriesPerSec: Math.round(delivered / sendWindowS),
+    expectedDeliveries: expected,
+    delivered,
+    lost: expected - delivered,
+    duplicates,
+    sendErrors,
+    latencyMs: latency,
+    p50ByThirdMs: thirds.map((t) => t.p50),
+    sustained,
+    loadGeneratorCpuShare: Math.round(((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 1000) / 1000,
+  };
+}
+
+/** One device misses CATCHUP_EVENTS events, then reconnects with its cursor: time until it has them all. */
+async function measureCatchup(system: TestSystem, mgmt: ManagementClient, run: string, devices: Device[]) {
+  const target = `${run}-offline`;
+  const token = await mgmt.token(target);
+  const senders = devices.filter((d) => d.client.connected).slice(0, 100);
+  const perSender = Math.ceil(CATCHUP_EVENTS / senders.length);
+  const seedStart = performance.now();
+  await Promise.all(
+    senders.map(async (d, k) => {
+      for (let i = 0; i < perSender && k * perSender + i < CATCHUP_EVENTS; i++) {
+        await d.client.send({ conversationType: 'private', targetId: target, objectName: 'RC:TxtMsg', content: { seed: k * perSender + i } });
+      }
+    }),
+  );
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  // wait until the stream holds them all (the fan-out is asynchronous)
+  const probe = new SyncClient({ url: system.wsUrl(), token, platform: 'desktop', deviceId: 'probe', cursorStore: new MemoryCursorStore(null) });
+  await probe.connect();
+  while ((probe.cursor ?? 0) < CATCHUP_EVENTS) {
+    await probe.close();
+    await sleep(200);
+    await probe.connect();
+  }
+  await probe.close();
+
+  let received = 0;
+  const device = new SyncClient({ url: system.wsUrl(), token, platform: 'mobile', deviceId: 'phone', cursorStore: new MemoryCursorStore(0) });
+  device.on('event', () => (received += 1));
+  const t0 = performance.now();
+  await device.connect();
+  await device.waitForSynced(60_000);
+  const ms = performance.now() - t0;
+  await device.close();
+  return { events: CATCHUP_EVENTS, received, catchupMs: Math.round(ms), seededInS: Math.round(seedSeconds * 10) / 10 };
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
