@@ -105,6 +105,7 @@ async function runRate(
   const sends: Promise<unknown>[] = [];
   let sendErrors = 0;
   let acked = 0;
+  const ackMs: number[] = [];
   while (performance.now() - t0 < DURATION_S * 1000) {
     const due = Math.floor(((performance.now() - t0) / 1000) * rate);
     while (bids.length < due) {
@@ -113,11 +114,15 @@ async function runRate(
       if (target >= sender.userIndex) target += 1;
       const bid = `${rate}-${bids.length}`;
       bids.push(bid);
-      sentAt.set(bid, performance.now());
+      const start = performance.now();
+      sentAt.set(bid, start);
       sends.push(
         sender.client
           .send({ conversationType: 'private', targetId: users[target], objectName: 'RC:TxtMsg', content: { bid } })
-          .then(() => (acked += 1))
+          .then(() => {
+            acked += 1;
+            ackMs.push(performance.now() - start);
+          })
           .catch(() => (sendErrors += 1)),
       );
     }
@@ -152,6 +157,7 @@ async function runRate(
     duplicates,
     sendErrors,
     latencyMs: latency,
+    ackLatencyMs: summarize(ackMs),
     p50ByThirdMs: thirds.map((t) => t.p50),
     sustained,
     loadGeneratorCpuShare: Math.round(((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 1000) / 1000,

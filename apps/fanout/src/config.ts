@@ -6,7 +6,7 @@ export const fanoutConfigSchema = platformConfigSchema(3002).extend({
   STREAM_MAX_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PARTITION_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   /** Partitions of a topic one process works on at once. */
-  FANOUT_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  FANOUT_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(12),
 });
 export type FanoutConfig = z.infer<typeof fanoutConfigSchema>;
 export const FANOUT_CONFIG = Symbol('FANOUT_CONFIG');

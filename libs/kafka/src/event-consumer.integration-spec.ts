@@ -4,6 +4,7 @@ import { uniqueId, waitFor } from '@msync/testing';
 import { KafkaConnection } from './kafka-connection';
 import { Headers, headerString } from './headers';
 import { TransientError } from './errors';
+import { provisionTopics } from './topic-provisioner';
 import type { ConsumedRecord } from './event-consumer';
 
 type Item = { n: number; poison?: boolean };
@@ -27,13 +28,8 @@ describe('EventConsumer against a real Kafka broker', () => {
 
   async function newTopic(): Promise<string> {
     const topic = `test.${uniqueId('t')}.v1`;
-    await admin.createTopics({
-      topics: [
-        { topic, numPartitions: 1 },
-        { topic: deadLetterTopicOf(topic), numPartitions: 1 },
-      ],
-      waitForLeaders: true,
-    });
+    const spec = { partitions: 1, retentionMs: 3_600_000, cleanupPolicy: 'delete' as const, key: 'k', description: 'test' };
+    await provisionTopics(admin, [{ ...spec, name: topic }, { ...spec, name: deadLetterTopicOf(topic) }], 1);
     return topic;
   }
 

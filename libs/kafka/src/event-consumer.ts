@@ -37,6 +37,8 @@ export interface ConsumerSpec<V> {
   retryBackoffMs?: number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /** Resolved offsets are committed at most this often (default 500 ms) and on stop. */
+  commitIntervalMs?: number;
 }
 
 const handlerSeconds = histogram('kafka_handler_duration_seconds', 'Time a consumer handler took for one chunk', ['group', 'topic']);
@@ -108,8 +110,12 @@ export class EventConsumer<V> {
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? false });
+    // Offsets are resolved only after the handler's effects are durable; kafkajs commits resolved
+    // offsets at most every commitIntervalMs (and when the consumer stops), never unresolved ones.
     await this.consumer.run({
-      autoCommit: false,
+      autoCommit: true,
+      autoCommitInterval: this.spec.commitIntervalMs ?? 500,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
@@ -125,7 +131,7 @@ export class EventConsumer<V> {
     await this.consumer.disconnect();
   }
 
-  private async onBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     lagGauge.set({ group: this.spec.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
     const decode = this.spec.decode ?? (defaultDecode as (raw: Buffer | null, topic: string) => V);
@@ -145,8 +151,8 @@ export class EventConsumer<V> {
         const completed = await this.handleWithRetries(valid, isRunning);
         if (!completed) return;
       }
-      const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
-      await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await commitOffsetsIfNecessary();
       await heartbeat();
     }
   }

@@ -27,7 +27,8 @@ export async function provisionTopics(admin: Admin, specs: readonly TopicSpec[],
       ],
     }));
     try {
-      await admin.createTopics({ topics, waitForLeaders: true });
+      // kafkajs' own leader wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a new topic answers for a moment; waitUntilServed retries it.
+      await admin.createTopics({ topics, waitForLeaders: false });
     } catch (err) {
       // Another replica provisioning at the same moment: only "already exists" is fine.
       if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;

@@ -37,3 +37,12 @@ describe('Coalescer', () => {
     expect(sizes).toEqual([1, 2, 2]);
   });
 });
+
+describe('Coalescer with results', () => {
+  it('hands each caller its own result from the merged batch', async () => {
+    const c = new Coalescer<number[], number[]>(async (items) => items.map((list) => list.map((n) => n * 10)));
+    const [a, b] = await Promise.all([c.add([1, 2]), c.add([3])]);
+    expect(a).toEqual([10, 20]);
+    expect(b).toEqual([30]);
+  });
+});

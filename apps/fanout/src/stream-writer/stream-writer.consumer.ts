@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Topics, userKey, type StreamAppend } from '@msync/contracts';
+import { Topics, userKey, type StreamAppend, type UserEvent } from '@msync/contracts';
+import { Coalescer } from '@msync/service-kit';
 import { KafkaConnection, type ConsumedRecord } from '@msync/kafka';
 import { StreamRepository } from '@msync/persistence';
 import { FANOUT_CONFIG, type FanoutConfig } from '../config';
@@ -29,8 +30,15 @@ export class StreamWriterConsumer implements OnApplicationBootstrap {
     });
   }
 
+  /** Concurrent partitions' chunks are appended in one database call (each partition still waits for its own). */
+  private readonly appender = new Coalescer<StreamAppend[], UserEvent[]>(async (chunks) => {
+    const all = await this.streams.append(chunks.flat());
+    let offset = 0;
+    return chunks.map((c) => all.slice(offset, (offset += c.length)));
+  }, 20);
+
   async write(records: ConsumedRecord<StreamAppend>[]): Promise<void> {
-    const events = await this.streams.append(records.map((r) => r.value));
+    const events = await this.appender.add(records.map((r) => r.value));
     await this.kafka.producer.send(
       Topics.userEvents,
       events.map((e) => ({ key: userKey(e.appKey, e.userId), value: e })),

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCodes, type ConversationType } from '@msync/contracts';
 import { AppDirectory } from '@msync/platform';
-import { GroupRepository, MessageRepository } from '@msync/persistence';
-import { withLogContext } from '@msync/service-kit';
+import { GroupRepository, MessageRepository, type StoredMessage } from '@msync/persistence';
 import { MessagePublisher } from './message-publisher';
 import { newMessageUid } from './message-uid';
 
@@ -44,6 +43,61 @@ export class AcceptMessageUseCase {
   ) {}
 
   async execute(input: AcceptMessageInput): Promise<AcceptedMessage> {
+    const [result] = await this.executeMany([input]);
+    if (result instanceof DomainError) throw result;
+    return result;
+  }
+
+  /**
+   * The batch form (what the gateways call): each input is validated on its own and answered on its
+   * own (a result or a DomainError, in input order); the valid ones are stored in one statement and
+   * published in one Kafka request.
+   */
+  async executeMany(inputs: AcceptMessageInput[]): Promise<(AcceptedMessage | DomainError)[]> {
+    const results: (AcceptedMessage | DomainError)[] = new Array(inputs.length);
+    const valid: { index: number; appKey: string; message: StoredMessage }[] = [];
+    const now = Date.now();
+    await Promise.all(
+      inputs.map(async (input, index) => {
+        try {
+          const content = await this.validate(input);
+          valid.push({
+            index,
+            appKey: input.appKey,
+            message: {
+              messageUid: newMessageUid(now),
+              conversationType: input.conversationType,
+              senderId: input.senderId,
+              targetId: input.targetId,
+              objectName: input.objectName,
+              content,
+              sentAt: now,
+              senderDeviceId: input.senderDeviceId,
+              clientMsgId: input.clientMsgId,
+              includeSender: input.includeSender,
+              toUserIds: input.toUserIds,
+            },
+          });
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          results[index] = err;
+        }
+      }),
+    );
+    valid.sort((a, b) => a.index - b.index);
+    const stored = await this.messages.insertMany(valid);
+    // A repeat whose first attempt died before publishing is published now (fan-out is idempotent).
+    await Promise.all(
+      stored.map((s, i) => (s.created || s.message.publishedAt === undefined ? this.publisher.publish(valid[i].appKey, s.message) : undefined)),
+    );
+    stored.forEach(({ message, created }, i) => {
+      results[valid[i].index] = { messageUid: message.messageUid, sentAt: message.sentAt, duplicate: !created };
+    });
+    return results;
+  }
+
+  /** Returns the content as stored (a JSON text) or throws the input's DomainError. */
+  private async validate(input: AcceptMessageInput): Promise<string> {
     const app = await this.apps.require(input.appKey);
     const content = normaliseContent(input.content);
     const size = Buffer.byteLength(content, 'utf8');
@@ -51,26 +105,7 @@ export class AcceptMessageUseCase {
       throw new DomainError(ErrorCodes.CONTENT_TOO_LARGE, `content is ${size} bytes; the app allows ${app.settings.maxContentBytes}`);
     }
     if (input.conversationType === 'group') await this.checkGroup(input);
-
-    const now = Date.now();
-    const { message, created } = await this.messages.insertOnce(input.appKey, {
-      messageUid: newMessageUid(now),
-      conversationType: input.conversationType,
-      senderId: input.senderId,
-      targetId: input.targetId,
-      objectName: input.objectName,
-      content,
-      sentAt: now,
-      senderDeviceId: input.senderDeviceId,
-      clientMsgId: input.clientMsgId,
-      includeSender: input.includeSender,
-      toUserIds: input.toUserIds,
-    });
-    // A duplicate whose first attempt died before publishing is published now (fan-out is idempotent).
-    if (created || message.publishedAt === undefined) {
-      await withLogContext({ appKey: input.appKey, messageUid: message.messageUid }, () => this.publisher.publish(input.appKey, message));
-    }
-    return { messageUid: message.messageUid, sentAt: message.sentAt, duplicate: !created };
+    return content;
   }
 
   private async checkGroup(input: AcceptMessageInput) {

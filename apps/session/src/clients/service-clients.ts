@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { StreamEventBody } from '@msync/contracts';
+import { DomainError, type ErrorCode, type StreamEventBody } from '@msync/contracts';
+import { Coalescer } from '@msync/service-kit';
 import { InternalHttpClient } from '@msync/platform';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 
@@ -35,16 +36,28 @@ export class StreamReader {
   }
 }
 
-/** Forwards device sends to ingestion, which validates, stores and publishes them. */
+type BatchResult = ({ ok: true } & SendResult) | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * Forwards device sends to ingestion, which validates, stores and publishes them. Sends of all the
+ * devices on this gateway that arrive while a request is in flight go together in the next one.
+ */
 @Injectable()
 export class IngestionClient {
   private readonly http: InternalHttpClient;
+  private readonly batcher = new Coalescer<Record<string, unknown>, BatchResult>(async (messages) => {
+    const { results } = await this.http.request<{ results: BatchResult[] }>('POST', '/internal/v1/messages/batch', { messages });
+    return results;
+  }, 200);
 
   constructor(@Inject(SESSION_CONFIG) config: SessionConfig) {
     this.http = new InternalHttpClient(config.INGESTION_URL, config.INTERNAL_API_TOKEN);
   }
 
-  send(body: Record<string, unknown>): Promise<SendResult> {
-    return this.http.request<SendResult>('POST', '/internal/v1/messages', body);
+  async send(body: Record<string, unknown>): Promise<SendResult> {
+    const result = await this.batcher.add(body);
+    if (!result.ok) throw new DomainError(result.code, result.message);
+    const { ok: _ok, ...sent } = result;
+    return sent;
   }
 }

@@ -54,25 +54,52 @@ export class MessageRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Stores the message unless the same (app, sender, clientMsgId) exists; returns the stored one
-   * and whether this call created it. A repeated send therefore gets the first UID back.
+   * Stores each message unless the same (app, sender, clientMsgId) exists, in one statement; returns,
+   * for each input in order, the stored message (the earlier one for a repeat) and whether this call
+   * created it. A repeated send therefore gets the first UID back.
    */
-  async insertOnce(appKey: string, m: StoredMessage): Promise<{ message: StoredMessage; created: boolean }> {
-    const inserted: MessageRow[] = await this.db.query(
+  async insertMany(items: { appKey: string; message: StoredMessage }[]): Promise<{ message: StoredMessage; created: boolean }[]> {
+    if (items.length === 0) return [];
+    const col = <T>(f: (m: StoredMessage) => T) => items.map((i) => f(i.message));
+    const inserted: (MessageRow & { app_key: string })[] = await this.db.query(
       `INSERT INTO messages (app_key, message_uid, conversation_type, sender_id, target_id, object_name, content, sent_at,
          sender_device_id, client_msg_id, include_sender, to_user_ids)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       SELECT a, uid, ct, s, t, o, c, at, dev, cm, inc, CASE WHEN tu = '' THEN NULL ELSE string_to_array(tu, ',') END
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                   $9::text[], $10::text[], $11::boolean[], $12::text[]) AS t(a, uid, ct, s, t, o, c, at, dev, cm, inc, tu)
        ON CONFLICT (app_key, sender_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-       RETURNING ${COLUMNS}`,
-      [appKey, m.messageUid, m.conversationType, m.senderId, m.targetId, m.objectName, m.content, new Date(m.sentAt),
-        m.senderDeviceId ?? null, m.clientMsgId ?? null, m.includeSender, m.toUserIds ?? null],
+       RETURNING app_key, ${COLUMNS}`,
+      [
+        items.map((i) => i.appKey),
+        col((m) => m.messageUid),
+        col((m) => m.conversationType),
+        col((m) => m.senderId),
+        col((m) => m.targetId),
+        col((m) => m.objectName),
+        col((m) => m.content),
+        col((m) => new Date(m.sentAt)),
+        col((m) => m.senderDeviceId ?? null),
+        col((m) => m.clientMsgId ?? null),
+        col((m) => m.includeSender),
+        col((m) => (m.toUserIds?.length ? m.toUserIds.join(',') : '')),
+      ],
     );
-    if (inserted.length > 0) return { message: toMessage(inserted[0]), created: true };
-    const existing: MessageRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM messages WHERE app_key = $1 AND sender_id = $2 AND client_msg_id = $3`,
-      [appKey, m.senderId, m.clientMsgId],
-    );
-    return { message: toMessage(existing[0]), created: false };
+    const created = new Map(inserted.map((r) => [r.message_uid, toMessage(r)]));
+    const repeats = items.filter((i) => !created.has(i.message.messageUid));
+    const existing = new Map<string, StoredMessage>();
+    if (repeats.length > 0) {
+      const rows: (MessageRow & { app_key: string })[] = await this.db.query(
+        `SELECT m.app_key, ${COLUMNS.replace(/(\w+)/g, 'm.$1')} FROM messages m
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(a, s, cm) ON m.app_key = k.a AND m.sender_id = k.s AND m.client_msg_id = k.cm`,
+        [repeats.map((r) => r.appKey), repeats.map((r) => r.message.senderId), repeats.map((r) => r.message.clientMsgId)],
+      );
+      for (const r of rows) existing.set(`${r.app_key}\u0000${r.sender_id}\u0000${r.client_msg_id}`, toMessage(r));
+    }
+    return items.map((i) => {
+      const mine = created.get(i.message.messageUid);
+      if (mine) return { message: mine, created: true };
+      return { message: existing.get(`${i.appKey}\u0000${i.message.senderId}\u0000${i.message.clientMsgId}`)!, created: false };
+    });
   }
 
   /** A hint for the outbox sweep, committed without waiting for the WAL flush (losing it only causes a re-publish). */

@@ -29,8 +29,6 @@ export interface StoredStreamEvent {
   body: StreamEventBody;
 }
 
-const userOf = (a: { appKey: string; userId: string }) => `${a.appKey}\u0000${a.userId}`;
-
 /**
  * Per-user append-only streams. Appends take the users' head rows FOR UPDATE (in a fixed order, so
  * concurrent writers cannot deadlock), skip event keys the stream already holds, and give each new
@@ -41,69 +39,19 @@ const userOf = (a: { appKey: string; userId: string }) => `${a.appKey}\u0000${a.
 export class StreamRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Appends idempotently; returns every input's event with its sequence number (new or already stored). */
+  /** Appends idempotently (one round trip, see the stream_append migration); returns every input with its sequence number. */
   async append(appends: StreamAppend[]): Promise<UserEvent[]> {
     if (appends.length === 0) return [];
-    return this.db.transaction(async (tx) => {
-      const users = [...new Map(appends.map((a) => [userOf(a), a])).values()].sort((x, y) => (userOf(x) < userOf(y) ? -1 : 1));
-      const userArrays = [users.map((u) => u.appKey), users.map((u) => u.userId)];
-      await tx.query(
-        `INSERT INTO stream_heads (app_key, user_id) SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1, 2 ON CONFLICT DO NOTHING`,
-        userArrays,
-      );
-      const heads: { app_key: string; user_id: string; last_seq: string }[] = await tx.query(
-        `SELECT h.app_key, h.user_id, h.last_seq FROM stream_heads h
-         JOIN unnest($1::text[], $2::text[]) AS u(app_key, user_id) USING (app_key, user_id)
-         ORDER BY h.app_key, h.user_id FOR UPDATE OF h`,
-        userArrays,
-      );
-      const head = new Map(heads.map((h) => [`${h.app_key}\u0000${h.user_id}`, Number(h.last_seq)]));
-
-      const existingRows: { app_key: string; user_id: string; event_key: string; seq: string }[] = await tx.query(
-        `SELECT e.app_key, e.user_id, e.event_key, e.seq FROM stream_events e
-         JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(app_key, user_id, event_key) USING (app_key, user_id, event_key)`,
-        [appends.map((a) => a.appKey), appends.map((a) => a.userId), appends.map((a) => a.eventKey)],
-      );
-      const seqOf = new Map(existingRows.map((r) => [`${r.app_key}\u0000${r.user_id}\u0000${r.event_key}`, Number(r.seq)]));
-
-      const fresh: { a: StreamAppend; seq: number }[] = [];
-      const events = appends.map((a) => {
-        const key = `${userOf(a)}\u0000${a.eventKey}`;
-        let seq = seqOf.get(key);
-        if (seq === undefined) {
-          seq = head.get(userOf(a))! + 1;
-          head.set(userOf(a), seq);
-          seqOf.set(key, seq);
-          fresh.push({ a, seq });
-        }
-        return { ...a, seq };
-      });
-
-      if (fresh.length > 0) {
-        await tx.query(
-          `INSERT INTO stream_events (app_key, user_id, seq, event_key, event_type, message_uid, occurred_at, origin_device_id)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])`,
-          [
-            fresh.map((f) => f.a.appKey),
-            fresh.map((f) => f.a.userId),
-            fresh.map((f) => f.seq),
-            fresh.map((f) => f.a.eventKey),
-            fresh.map((f) => f.a.body.type),
-            fresh.map((f) => (f.a.body.type === 'message' ? f.a.body.message.messageUid : f.a.body.messageUid)),
-            fresh.map((f) => new Date(f.a.occurredAt)),
-            fresh.map((f) => f.a.originDeviceId ?? null),
-          ],
-        );
-        const touched = users.filter((u) => fresh.some((f) => userOf(f.a) === userOf(u)));
-        await tx.query(
-          `UPDATE stream_heads h SET last_seq = u.last_seq
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(app_key, user_id, last_seq)
-           WHERE h.app_key = u.app_key AND h.user_id = u.user_id`,
-          [touched.map((u) => u.appKey), touched.map((u) => u.userId), touched.map((u) => head.get(userOf(u))!)],
-        );
-      }
-      return events;
-    });
+    const rows: { pos: string; seq: string }[] = await this.db.query(`SELECT pos, seq FROM stream_append($1, $2, $3, $4, $5, $6, $7)`, [
+      appends.map((a) => a.appKey),
+      appends.map((a) => a.userId),
+      appends.map((a) => a.eventKey),
+      appends.map((a) => a.body.type),
+      appends.map((a) => (a.body.type === 'message' ? a.body.message.messageUid : a.body.messageUid)),
+      appends.map((a) => new Date(a.occurredAt)),
+      appends.map((a) => a.originDeviceId ?? null),
+    ]);
+    return rows.map((r) => ({ ...appends[Number(r.pos) - 1], seq: Number(r.seq) }));
   }
 
   async head(appKey: string, userId: string): Promise<number> {
