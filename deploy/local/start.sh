@@ -17,6 +17,14 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/msync"
 fi
 
+# Local secrets: made once, kept in .local/ (gitignored), never printed except the demo app's.
+mkdir -p .local
+if [ ! -f .local/dev-secrets.env ]; then
+  { echo "ADMIN_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"; echo "INTERNAL_API_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"; } > .local/dev-secrets.env
+  chmod 600 .local/dev-secrets.env
+fi
+set -a; . .local/dev-secrets.env; set +a
+
 npm run -s build
 node dist/libs/persistence/src/migrate.cli.js
 node dist/tools/provision-topics.cli.js
@@ -45,6 +53,12 @@ for svc in ingestion session fanout recall compensation; do
   curl -fs "http://127.0.0.1:${ports[$svc]}/readyz" >/dev/null || { echo "$svc did not become ready; see .local/logs/$svc.log" >&2; exit 1; }
 done
 
+# A demo app for trying things out (created once).
+if [ ! -f .local/demo-app.json ]; then
+  curl -fs -X POST "http://127.0.0.1:${ports[ingestion]}/admin/v1/apps" -H "authorization: Bearer $ADMIN_TOKEN" \
+    -H 'content-type: application/json' -d '{"name":"demo","appKey":"demo"}' > .local/demo-app.json || echo '{}' > .local/demo-app.json
+fi
+
 cat <<INFO
 
 msync is running (Ctrl-C stops the services; \`npm run infra:down\` stops Kafka).
@@ -54,6 +68,8 @@ msync is running (Ctrl-C stops the services; \`npm run infra:down\` stops Kafka)
   Device WebSocket      ws://127.0.0.1:${ports[session]}/ws          (session gateway)
   Health / metrics      http://127.0.0.1:<port>/healthz /readyz /metrics  (ports 3000-3004)
   Logs                  .local/logs/<service>.log
+  Demo app              .local/demo-app.json (appKey + secret for the management API)
+  Operator token        ADMIN_TOKEN in .local/dev-secrets.env (POST /admin/v1/apps creates apps)
 INFO
 wait -n "${pids[@]}" || true
 echo "a service exited; see .local/logs" >&2

@@ -64,6 +64,7 @@ async function main() {
       const step = await runRate(rate, devices, users, sentAt, deliveries, latencies);
       steps.push(step);
       log('rate done', step);
+      if (process.env.BENCH_DUMP_METRICS) log('stage timings', await stageTimings(system));
       if (!step.sustained) break;
       best = { rate, p99: step.latencyMs.p99 };
     }
@@ -204,3 +205,20 @@ main().catch((err) => {
   process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
   process.exit(1);
 });
+
+/** Mean handler time per consumer group and the live-event age at the gateway, from /metrics (diagnostics). */
+async function stageTimings(system: TestSystem) {
+  const out: Record<string, number> = {};
+  for (const svc of [...system.fanout, ...system.gateways, system.ingestion]) {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    const grab = (re: RegExp) => [...text.matchAll(re)].map((m) => [m[1], Number(m[2])] as const);
+    const sums = new Map(grab(/kafka_handler_duration_seconds_sum\{group="([^"]+)"[^}]*\} ([0-9.e+-]+)/g));
+    for (const [group, count] of grab(/kafka_handler_duration_seconds_count\{group="([^"]+)"[^}]*\} ([0-9.e+-]+)/g)) {
+      out[`${group} ms/chunk`] = Math.round(((sums.get(group) ?? 0) / count) * 10000) / 10;
+      out[`${group} chunks`] = count;
+    }
+    const age = grab(/gateway_live_event_age_seconds_(sum|count)\{[^}]*\} ([0-9.e+-]+)/g);
+    if (age.length === 2) out['live event age ms (mean)'] = Math.round((age[0][1] / age[1][1]) * 10000) / 10;
+  }
+  return out;
+}

@@ -87,8 +87,8 @@ export class AcceptMessageUseCase {
     valid.sort((a, b) => a.index - b.index);
     const stored = await this.messages.insertMany(valid);
     // A repeat whose first attempt died before publishing is published now (fan-out is idempotent).
-    await Promise.all(
-      stored.map((s, i) => (s.created || s.message.publishedAt === undefined ? this.publisher.publish(valid[i].appKey, s.message) : undefined)),
+    await this.publisher.publish(
+      stored.flatMap((s, i) => (s.created || s.message.publishedAt === undefined ? [{ appKey: valid[i].appKey, message: s.message }] : [])),
     );
     stored.forEach(({ message, created }, i) => {
       results[valid[i].index] = { messageUid: message.messageUid, sentAt: message.sentAt, duplicate: !created };

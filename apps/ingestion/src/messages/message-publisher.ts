@@ -11,12 +11,10 @@ interface Pending {
 
 /**
  * Publishes stored messages to `im.messages.v1` (keyed by conversation, so a conversation keeps
- * its order) and then marks them published. Concurrent publishes are coalesced into one Kafka
- * request and one UPDATE. A crash between store and publish is repaired by the outbox sweeper.
+ * its order) and then marks them published (batched, off the ack path). A crash between store and publish is repaired by the outbox sweeper.
  */
 @Injectable()
 export class MessagePublisher {
-  private readonly coalescer = new Coalescer<Pending>((batch) => this.flush(batch), 500);
   /** Marking published is a hint for the sweeper, off the ack path: losing it only means one harmless re-publish. */
   private readonly marker = new Coalescer<Pending>((batch) => this.markPublished(batch), 1000);
   private readonly log = loggerFor('MessagePublisher');
@@ -26,11 +24,9 @@ export class MessagePublisher {
     private readonly messages: MessageRepository,
   ) {}
 
-  publish(appKey: string, message: StoredMessage): Promise<void> {
-    return this.coalescer.add({ appKey, message });
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
+  /** Resolves once Kafka acknowledged (the producer merges concurrent publishes into one request). */
+  async publish(batch: Pending[]): Promise<void> {
+    if (batch.length === 0) return;
     await this.kafka.producer.send(
       Topics.messagesAccepted,
       batch.map(({ appKey, message: m }) => ({

@@ -34,7 +34,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   async sweep(): Promise<number> {
     try {
       const stale = await this.messages.findUnpublished(new Date(Date.now() - this.config.OUTBOX_SWEEP_INTERVAL_MS), 500);
-      await Promise.all(stale.map(({ appKey, message }) => this.publisher.publish(appKey, message)));
+      await this.publisher.publish(stale);
       if (stale.length > 0) this.log.warn({ count: stale.length }, 'published messages left unpublished by an earlier failure');
       return stale.length;
     } catch (err) {
