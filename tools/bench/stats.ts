@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Small statistics helpers for the benchmark's JSON summary. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -12,7 +14,6 @@ export function summarize(values: number[]) {
 }
 
 export function rssOf(pid: number): number {
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line?.replace(/\D/g, '') ?? 0) * 1024;
 }
