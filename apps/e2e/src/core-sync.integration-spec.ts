@@ -113,6 +113,14 @@ describe('core sync', () => {
     }
   });
 
+  it('one device’s sends fired without waiting for acks arrive in the order they were sent', async () => {
+    const [a, b] = [user('a'), user('b')];
+    const [a1, b1] = await Promise.all([connect(a, 'a1'), connect(b, 'b1')]);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => a1.send({ conversationType: 'private', targetId: b, objectName: 'RC:TxtMsg', content: { i } })));
+    await b1.waitForMessages(100);
+    expect(b1.messages.map((m) => JSON.parse(m.content).i)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
   it('an offline device catches up 1,000 events in order while new ones keep arriving, then gets the new ones once each', async () => {
     const [a, b] = [user('a'), user('b')];
     // A real client waits for each ack; several devices of the sender keep the burst quick.

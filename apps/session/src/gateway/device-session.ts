@@ -23,8 +23,9 @@ const frameErrors = counter('gateway_frame_errors_total', 'Frames answered with 
 const AUTH_CODES = new Set<ErrorCode>(['token_invalid', 'token_expired', 'token_revoked', 'app_unknown', 'app_disabled', 'user_blocked']);
 
 /**
- * One device connection: handshake, frames in, stream delivery out. Sends are forwarded one at a
- * time (a device's messages keep their order); delivery runs on its own serial queue.
+ * One device connection: handshake, frames in, stream delivery out. Sends go to ingestion through
+ * the gateway's single-flight batcher, which keeps each device's order; delivery runs on its own
+ * serial queue.
  */
 export class DeviceSession {
   readonly sessionId = randomUUID();
@@ -33,7 +34,6 @@ export class DeviceSession {
   deviceId = '';
   platform = '';
   private delivery?: DeviceDelivery;
-  private sends: Promise<void> = Promise.resolve();
   private readonly helloTimer: NodeJS.Timeout;
   private state: 'awaiting-hello' | 'authenticating' | 'open' | 'closed' = 'awaiting-hello';
   private readonly log = loggerFor('DeviceSession');
@@ -83,7 +83,9 @@ export class DeviceSession {
     if (this.state !== 'open') return this.fail(new DomainError(ErrorCodes.NOT_AUTHENTICATED, 'send hello first'), id, CloseCodes.AUTH_FAILED);
     switch (frame.t) {
       case 'send':
-        this.sends = this.sends.then(() => this.onSend(frame));
+        // Not awaited: sends are batched towards ingestion one request at a time, so a device's
+        // sends keep their order without waiting for each other.
+        void this.onSend(frame);
         return;
       case 'ack':
         this.deps.cursors.record(this.appKey, this.userId, this.deviceId, Math.min(frame.seq, this.delivery?.position ?? 0));
