@@ -29,6 +29,11 @@ export interface ConsumerSpec<V> {
   handleBatch: (records: ConsumedRecord<V>[]) => Promise<void>;
   /** Turns the raw value into V; a throw dead-letters the record. Default: JSON + the topic's schema. */
   decode?: (raw: Buffer | null, topic: string) => V;
+  /**
+   * Where a partition without a committed offset starts. Default true (earliest): a pipeline stage
+   * must never skip records because its group is new or a partition changed hands before its first
+   * commit. Only fast-path readers (the gateways' live events) start at the end.
+   */
   fromBeginning?: boolean;
   /** Retries of a failing batch/record before it is dead-lettered. */
   maxRetries?: number;
@@ -109,7 +114,7 @@ export class EventConsumer<V> {
       if (!restart) this.crashed = error;
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? false });
+    await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? true });
     // Offsets are resolved only after the handler's effects are durable; kafkajs commits resolved
     // offsets at most every commitIntervalMs (and when the consumer stops), never unresolved ones.
     await this.consumer.run({
