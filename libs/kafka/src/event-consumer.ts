@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterTopicOf, topicSchemas } from '@msync/contracts';
-import { counter, gauge, histogram, loggerFor, withLogContext } from '@msync/service-kit';
+import { counter, gauge, histogram, loggerFor } from '@msync/service-kit';
 import { classifyFailure } from './errors';
 import { Headers, headerString } from './headers';
 import type { EventProducer } from './event-producer';
@@ -171,7 +171,7 @@ export class EventConsumer<V> {
     for (;;) {
       const endTimer = handlerSeconds.startTimer({ group: groupId, topic });
       try {
-        await withLogContext({ traceId: records[0].traceId }, () => this.spec.handleBatch(records));
+        await this.spec.handleBatch(records);
         endTimer();
         handledTotal.inc({ group: groupId, topic, outcome: 'done' }, records.length);
         return true;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
-import { currentLogContext } from '@msync/service-kit';
 
 export const Headers = {
   traceId: 'x-trace-id',
@@ -20,11 +19,15 @@ export function headerString(headers: IHeaders | undefined, name: string): strin
   return first === undefined ? undefined : first.toString();
 }
 
-/** Headers for an outgoing record: the current trace id travels on (or a new one starts). */
+/** Headers for an outgoing record: a trace id given by the caller travels on, otherwise a new one starts. */
 export function outgoingHeaders(extra?: Record<string, string>): Record<string, string> {
   return {
-    [Headers.traceId]: currentLogContext().traceId ?? randomUUID(),
+    [Headers.traceId]: extra?.[Headers.traceId] ?? randomUUID(),
     [Headers.producedAt]: String(Date.now()),
     ...extra,
   };
 }
+
+/** The header that continues a record's trace on what a handler produces from it. */
+export const traceHeader = (traceId: string | undefined): Record<string, string> | undefined =>
+  traceId ? { [Headers.traceId]: traceId } : undefined;

@@ -3,7 +3,6 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DomainError, ErrorCodes, type ErrorCode } from '@msync/contracts';
-import { currentLogContext } from '@msync/service-kit';
 
 export const INTERNAL_TOKEN_HEADER = 'x-internal-token';
 export const internalTokenSchema = z.string().min(16, 'must be at least 16 characters');
@@ -42,7 +41,6 @@ export class InternalHttpClient {
         headers: {
           [INTERNAL_TOKEN_HEADER]: this.token,
           'content-type': 'application/json',
-          ...(currentLogContext().traceId ? { 'x-trace-id': currentLogContext().traceId! } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),

@@ -1,25 +1,17 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger as PinoLogger } from 'pino';
 
-/** Ids that every log line written inside `withLogContext` carries. */
+/**
+ * Ids a log line carries. They are bound explicitly (`loggerFor(ctx).child(ids)`), not through
+ * AsyncLocalStorage: on Node 20 that turns on promise hooks for the whole process, which cost this
+ * service about half its latency under load (docs/benchmarks.md).
+ */
 export interface LogContext {
   traceId?: string;
   appKey?: string;
   userId?: string;
   deviceId?: string;
   messageUid?: string;
-}
-
-const contextStore = new AsyncLocalStorage<LogContext>();
-
-export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
-  const parent = contextStore.getStore();
-  return contextStore.run({ ...parent, ...ctx }, fn);
-}
-
-export function currentLogContext(): LogContext {
-  return contextStore.getStore() ?? {};
 }
 
 /** Field names whose values never reach a log line. */
@@ -52,7 +44,6 @@ export function createRootLogger(service: string, level = 'info', destination?: 
       messageKey: 'msg',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
-      mixin: () => ({ ...contextStore.getStore() }),
     },
     destination,
   );

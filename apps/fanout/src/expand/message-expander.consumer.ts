@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Topics, userKey, type ConversationRecord, type StreamAppend } from '@msync/contracts';
-import { KafkaConnection, type ConsumedRecord } from '@msync/kafka';
+import { KafkaConnection, traceHeader, type ConsumedRecord } from '@msync/kafka';
 import { GroupRepository } from '@msync/persistence';
 import { FANOUT_CONFIG, type FanoutConfig } from '../config';
 import { recipientsOf } from './recipients';
@@ -28,25 +28,28 @@ export class MessageExpanderConsumer implements OnApplicationBootstrap {
   }
 
   async expand(records: ConsumedRecord<ConversationRecord>[]): Promise<void> {
-    const appends: StreamAppend[] = [];
-    for (const { value } of records) {
+    const appends: { append: StreamAppend; traceId?: string }[] = [];
+    for (const { value, traceId } of records) {
       if (value.kind !== 'message') continue; // recalls are expanded by the recall service
       const m = value.message;
       const members = m.conversationType === 'group' ? await this.groups.membersAt(value.appKey, m.targetId, new Date(m.sentAt)) : undefined;
       for (const userId of recipientsOf(value, members)) {
         appends.push({
-          appKey: value.appKey,
-          userId,
-          eventKey: `msg:${m.messageUid}`,
-          occurredAt: m.sentAt,
-          originDeviceId: userId === m.senderId ? m.senderDeviceId : undefined,
-          body: { type: 'message', message: m },
+          traceId,
+          append: {
+            appKey: value.appKey,
+            userId,
+            eventKey: `msg:${m.messageUid}`,
+            occurredAt: m.sentAt,
+            originDeviceId: userId === m.senderId ? m.senderDeviceId : undefined,
+            body: { type: 'message', message: m },
+          },
         });
       }
     }
     await this.kafka.producer.send(
       Topics.streamAppends,
-      appends.map((a) => ({ key: userKey(a.appKey, a.userId), value: a })),
+      appends.map(({ append: a, traceId }) => ({ key: userKey(a.appKey, a.userId), value: a, headers: traceHeader(traceId) })),
     );
   }
 }

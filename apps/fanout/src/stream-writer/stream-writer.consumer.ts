@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Topics, userKey, type StreamAppend, type UserEvent } from '@msync/contracts';
 import { Coalescer } from '@msync/service-kit';
-import { KafkaConnection, type ConsumedRecord } from '@msync/kafka';
+import { KafkaConnection, traceHeader, type ConsumedRecord } from '@msync/kafka';
 import { StreamRepository } from '@msync/persistence';
 import { FANOUT_CONFIG, type FanoutConfig } from '../config';
 
@@ -41,7 +41,7 @@ export class StreamWriterConsumer implements OnApplicationBootstrap {
     const events = await this.appender.add(records.map((r) => r.value));
     await this.kafka.producer.send(
       Topics.userEvents,
-      events.map((e) => ({ key: userKey(e.appKey, e.userId), value: e })),
+      events.map((e, i) => ({ key: userKey(e.appKey, e.userId), value: e, headers: traceHeader(records[i].traceId) })),
     );
   }
 }

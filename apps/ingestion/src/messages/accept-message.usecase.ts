@@ -20,6 +20,8 @@ export interface AcceptMessageInput {
   clientMsgId?: string;
   /** Also append to the sender's own stream (their other devices get it). */
   includeSender: boolean;
+  /** Carried on the Kafka records this message causes. */
+  traceId?: string;
 }
 
 export interface AcceptedMessage {
@@ -55,7 +57,7 @@ export class AcceptMessageUseCase {
    */
   async executeMany(inputs: AcceptMessageInput[]): Promise<(AcceptedMessage | DomainError)[]> {
     const results: (AcceptedMessage | DomainError)[] = new Array(inputs.length);
-    const valid: { index: number; appKey: string; message: StoredMessage }[] = [];
+    const valid: { index: number; appKey: string; traceId?: string; message: StoredMessage }[] = [];
     const now = Date.now();
     await Promise.all(
       inputs.map(async (input, index) => {
@@ -64,6 +66,7 @@ export class AcceptMessageUseCase {
           valid.push({
             index,
             appKey: input.appKey,
+            traceId: input.traceId,
             message: {
               messageUid: newMessageUid(now),
               conversationType: input.conversationType,
@@ -88,7 +91,7 @@ export class AcceptMessageUseCase {
     const stored = await this.messages.insertMany(valid);
     // A repeat whose first attempt died before publishing is published now (fan-out is idempotent).
     await this.publisher.publish(
-      stored.flatMap((s, i) => (s.created || s.message.publishedAt === undefined ? [{ appKey: valid[i].appKey, message: s.message }] : [])),
+      stored.flatMap((s, i) => (s.created || s.message.publishedAt === undefined ? [{ appKey: valid[i].appKey, traceId: valid[i].traceId, message: s.message }] : [])),
     );
     stored.forEach(({ message, created }, i) => {
       results[valid[i].index] = { messageUid: message.messageUid, sentAt: message.sentAt, duplicate: !created };

@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, Topics, type InboundCommand } from '@msync/contracts';
 import { KafkaConnection, PermanentError, type ConsumedRecord } from '@msync/kafka';
-import { withLogContext } from '@msync/service-kit';
 import { AcceptMessageUseCase } from './accept-message.usecase';
 
 /**
@@ -26,8 +25,8 @@ export class InboundCommandsConsumer implements OnApplicationBootstrap {
     });
   }
 
-  private async handle({ value: cmd }: ConsumedRecord<InboundCommand>): Promise<void> {
-    await withLogContext({ appKey: cmd.appKey }, async () => {
+  private async handle({ value: cmd, traceId }: ConsumedRecord<InboundCommand>): Promise<void> {
+    {
       try {
         switch (cmd.command) {
           case 'publish-message':
@@ -41,6 +40,7 @@ export class InboundCommandsConsumer implements OnApplicationBootstrap {
               content: cmd.content,
               clientMsgId: `inbound:${cmd.idempotencyKey}`,
               includeSender: cmd.includeSender,
+              traceId,
             });
             return;
           default:
@@ -51,6 +51,6 @@ export class InboundCommandsConsumer implements OnApplicationBootstrap {
         if (err instanceof DomainError && err.code !== 'unavailable') throw new PermanentError(`${err.code}: ${err.message}`);
         throw err;
       }
-    });
+    }
   }
 }

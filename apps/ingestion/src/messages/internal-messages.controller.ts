@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { DomainError, appKeySchema, deviceIdSchema, sendFrameSchema, userIdSchema } from '@msync/contracts';
-import { parseInput, withLogContext } from '@msync/service-kit';
+import { parseInput } from '@msync/service-kit';
 import { InternalTokenGuard } from '@msync/platform';
 import { AcceptMessageUseCase } from './accept-message.usecase';
 
@@ -12,6 +12,8 @@ export const deviceSendSchema = sendFrameSchema.omit({ t: true, id: true }).exte
   senderId: userIdSchema,
   senderDeviceId: deviceIdSchema,
   includeSender: z.boolean(),
+  /** Started by the gateway; carried in Kafka headers through fan-out. */
+  traceId: z.string().max(64).optional(),
 });
 export type DeviceSend = z.infer<typeof deviceSendSchema>;
 const batchSchema = z.strictObject({ messages: z.array(z.unknown()).min(1).max(500) });
@@ -25,7 +27,7 @@ export class InternalMessagesController {
   @HttpCode(200)
   send(@Body() body: unknown) {
     const input = parseInput(deviceSendSchema, body);
-    return withLogContext({ appKey: input.appKey, userId: input.senderId, deviceId: input.senderDeviceId }, () => this.accept.execute(input));
+    return this.accept.execute(input);
   }
 
   /** Many devices' sends in one request (gateways coalesce them); each item is answered on its own. */

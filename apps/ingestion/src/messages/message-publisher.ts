@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Topics, conversationKey } from '@msync/contracts';
-import { KafkaConnection } from '@msync/kafka';
+import { KafkaConnection, traceHeader } from '@msync/kafka';
 import { MessageRepository, type StoredMessage } from '@msync/persistence';
 import { Coalescer, loggerFor } from '@msync/service-kit';
 
 interface Pending {
   appKey: string;
   message: StoredMessage;
+  traceId?: string;
 }
 
 /**
@@ -29,8 +30,9 @@ export class MessagePublisher {
     if (batch.length === 0) return;
     await this.kafka.producer.send(
       Topics.messagesAccepted,
-      batch.map(({ appKey, message: m }) => ({
+      batch.map(({ appKey, traceId, message: m }) => ({
         key: conversationKey(appKey, m.conversationType, m.senderId, m.targetId),
+        headers: traceHeader(traceId),
         value: {
           kind: 'message' as const,
           appKey,

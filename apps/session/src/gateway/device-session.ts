@@ -12,7 +12,7 @@ import {
   type ServerFrame,
   type UserEvent,
 } from '@msync/contracts';
-import { counter, loggerFor, withLogContext } from '@msync/service-kit';
+import { counter, loggerFor } from '@msync/service-kit';
 import { DeviceDelivery } from '../delivery/device-delivery';
 import type { SessionDeps } from './session-deps';
 
@@ -135,7 +135,7 @@ export class DeviceSession {
   }
 
   private async onSend(frame: SendFrame): Promise<void> {
-    await withLogContext({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId }, async () => {
+    {
       try {
         const result = await this.deps.ingestion.send({
           appKey: this.appKey,
@@ -147,12 +147,13 @@ export class DeviceSession {
           objectName: frame.objectName,
           content: frame.content,
           includeSender: true,
+          traceId: randomUUID(),
         });
         this.send({ t: 'sent', id: frame.id, ...result });
       } catch (err) {
         this.fail(err, frame.id);
       }
-    });
+    }
   }
 
   private send(frame: ServerFrame): void {
