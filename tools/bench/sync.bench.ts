@@ -24,7 +24,7 @@ interface Device {
 }
 
 async function main() {
-  const system = await TestSystem.start({ gateways: 1, env: { LOG_LEVEL: 'warn' } });
+  const system = await TestSystem.start({ gateways: 1, env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false' } });
   const gateway = system.gateways[0];
   try {
     const app = await createApp(system.apiUrl, 'bench');

@@ -13,6 +13,7 @@ export interface KafkaConnectionOptions {
   replicationFactor?: number;
   maxRetries?: number;
   sessionTimeoutMs?: number;
+  validateOnProduce?: boolean;
 }
 
 /**
@@ -42,7 +43,7 @@ export class KafkaConnection {
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3_000 },
     });
-    this.producer = new EventProducer(this.rawProducer);
+    this.producer = new EventProducer(this.rawProducer, options.validateOnProduce ?? false);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
   }
 
@@ -97,6 +98,7 @@ export function kafkaOptionsFromEnv(
     KAFKA_REPLICATION_FACTOR: number;
     KAFKA_HANDLER_MAX_RETRIES: number;
     KAFKA_SESSION_TIMEOUT_MS: number;
+    KAFKA_VALIDATE_ON_PRODUCE: boolean;
   },
   service: string,
 ): KafkaConnectionOptions {
@@ -107,5 +109,6 @@ export function kafkaOptionsFromEnv(
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     maxRetries: env.KAFKA_HANDLER_MAX_RETRIES,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    validateOnProduce: env.KAFKA_VALIDATE_ON_PRODUCE,
   };
 }

@@ -42,6 +42,11 @@ export const kafkaEnvSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).default(10_000),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_HANDLER_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  /** Check every produced record against its schema too (consumers always check). */
+  KAFKA_VALIDATE_ON_PRODUCE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Apply the topic manifest at start-up (idempotent). Off when a platform team provisions topics. */
   KAFKA_PROVISION_TOPICS: z
     .enum(['true', 'false'])

@@ -88,11 +88,14 @@ export async function startService(name: ServiceName, options: StartServiceOptio
     DATABASE_URL: process.env.DATABASE_URL,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     INTERNAL_API_TOKEN: TEST_INTERNAL_TOKEN,
+    KAFKA_VALIDATE_ON_PRODUCE: 'true',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     HTTP_PORT: String(port),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  // SERVICE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to every service started here: for diagnostics.
+  const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, entry], {
     cwd: REPO_ROOT,
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
