@@ -5,3 +5,4 @@ export * from './event-consumer';
 export * from './topic-provisioner';
 export * from './kafka-connection';
 export * from './kafka.module';
+export * from './socket-factory';

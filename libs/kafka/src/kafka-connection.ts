@@ -5,6 +5,7 @@ import { EventConsumer, type ConsumerSpec } from './event-consumer';
 import { EventProducer } from './event-producer';
 import { kafkaLogCreator } from './kafka-logging';
 import { provisionTopics } from './topic-provisioner';
+import { noDelaySocketFactory } from './socket-factory';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -36,6 +37,7 @@ export class KafkaConnection {
       requestTimeout: 10_000,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3_000 },
       logCreator: kafkaLogCreator(),
+      socketFactory: noDelaySocketFactory,
     });
     this.rawProducer = this.kafka.producer({
       idempotent: true,
