@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { INTERNAL_TOKEN, InternalTokenGuard, PlatformModule } from '@msync/platform';
+import { PlatformModule } from '@msync/platform';
 import { COMPENSATION_CONFIG, type CompensationConfig } from './config';
 import { StreamReadController } from './stream-read/stream-read.controller';
 
@@ -12,8 +12,6 @@ export class CompensationModule {
       controllers: [StreamReadController],
       providers: [
         { provide: COMPENSATION_CONFIG, useValue: config },
-        { provide: INTERNAL_TOKEN, useValue: config.INTERNAL_API_TOKEN },
-        InternalTokenGuard,
       ],
     };
   }

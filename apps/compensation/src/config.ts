@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { internalTokenSchema, platformConfigSchema } from '@msync/platform';
+import { platformConfigSchema } from '@msync/platform';
 
 export const compensationConfigSchema = platformConfigSchema(3004).extend({
-  INTERNAL_API_TOKEN: internalTokenSchema,
   /** Largest page a caller may ask for. */
   STREAM_PAGE_MAX: z.coerce.number().int().min(10).max(5000).default(1000),
 });

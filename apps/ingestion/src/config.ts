@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { internalTokenSchema, platformConfigSchema } from '@msync/platform';
+import { platformConfigSchema } from '@msync/platform';
 
 export const ingestionConfigSchema = platformConfigSchema(3000).extend({
   /** Bearer token of the operator API that creates apps. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-  INTERNAL_API_TOKEN: internalTokenSchema,
   /** How often stored-but-unpublished messages are published again (crash between store and publish). */
   OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
 });

@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { INTERNAL_TOKEN, InternalTokenGuard, PlatformModule } from '@msync/platform';
+import { PlatformModule } from '@msync/platform';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { AppSignatureGuard } from './auth/app-signature.guard';
 import { AdminController } from './management/admin.controller';
 import { GroupsController } from './management/groups.controller';
 import { TokensController } from './management/tokens.controller';
+import { SettingsController } from './management/settings.controller';
+import { UsersController } from './management/users.controller';
+import { SessionControl } from './management/session-control';
 import { AcceptMessageUseCase } from './messages/accept-message.usecase';
 import { InboundCommandsConsumer } from './messages/inbound-commands.consumer';
 import { InternalMessagesController } from './messages/internal-messages.controller';
@@ -17,12 +20,11 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [PlatformModule.forRoot(config, 'ingestion')],
-      controllers: [AdminController, TokensController, GroupsController, InternalMessagesController],
+      controllers: [AdminController, TokensController, GroupsController, SettingsController, UsersController, InternalMessagesController],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
-        { provide: INTERNAL_TOKEN, useValue: config.INTERNAL_API_TOKEN },
-        InternalTokenGuard,
         AppSignatureGuard,
+        SessionControl,
         AcceptMessageUseCase,
         MessagePublisher,
         OutboxSweeper,

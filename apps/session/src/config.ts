@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { internalTokenSchema, platformConfigSchema } from '@msync/platform';
+import { platformConfigSchema } from '@msync/platform';
 
 export const sessionConfigSchema = platformConfigSchema(3001).extend({
-  INTERNAL_API_TOKEN: internalTokenSchema,
   INGESTION_URL: z.url().default('http://127.0.0.1:3000'),
   COMPENSATION_URL: z.url().default('http://127.0.0.1:3004'),
   /** Unique per replica: names its live-events consumer group. */

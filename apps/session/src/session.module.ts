@@ -8,6 +8,9 @@ import { LiveEventsConsumer } from './delivery/live-events.consumer';
 import { SessionDeps } from './gateway/session-deps';
 import { SessionRegistry } from './gateway/session-registry';
 import { WsServer } from './gateway/ws-server';
+import { LoginPolicy } from './gateway/login-policy';
+import { SessionControlConsumer } from './gateway/session-control.consumer';
+import { GatewayHeartbeat } from './gateway/gateway-heartbeat';
 
 @Module({})
 export class SessionModule {
@@ -25,6 +28,9 @@ export class SessionModule {
         SessionDeps,
         WsServer,
         LiveEventsConsumer,
+        LoginPolicy,
+        SessionControlConsumer,
+        GatewayHeartbeat,
       ],
     };
   }

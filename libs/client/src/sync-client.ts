@@ -342,6 +342,13 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
           this.emit('own', frame);
         }
         return;
+      case 'skip':
+        // Single-device mode: those events went to another device of the user.
+        if (frame.seq > (this._cursor ?? 0)) {
+          this._cursor = frame.seq;
+          this.scheduleFlush();
+        }
+        return;
       case 'synced':
         this._synced = true;
         this.backoff.reset();

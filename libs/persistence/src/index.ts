@@ -8,3 +8,5 @@ export * from './repositories/message.repository';
 export * from './repositories/stream.repository';
 export * from './repositories/stream-partition.repository';
 export * from './repositories/token.repository';
+export * from './repositories/session.repository';
+export * from './repositories/user-access.repository';

@@ -9,6 +9,8 @@ import { MessageRepository } from './repositories/message.repository';
 import { StreamPartitionRepository } from './repositories/stream-partition.repository';
 import { StreamRepository } from './repositories/stream.repository';
 import { TokenRepository } from './repositories/token.repository';
+import { SessionRepository } from './repositories/session.repository';
+import { UserAccessRepository } from './repositories/user-access.repository';
 
 @Injectable()
 class PersistenceLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -29,7 +31,7 @@ class PersistenceLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-const repositories = [AppRepository, DeviceRepository, GroupRepository, MessageRepository, StreamRepository, StreamPartitionRepository, TokenRepository];
+const repositories = [AppRepository, DeviceRepository, GroupRepository, MessageRepository, StreamRepository, StreamPartitionRepository, TokenRepository, SessionRepository, UserAccessRepository];
 
 @Global()
 @Module({})

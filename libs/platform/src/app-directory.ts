@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCodes, type AppSettings } from '@msync/contracts';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { DomainError, ErrorCodes, Topics, type AppSettings, type AppSettingsChanged } from '@msync/contracts';
+import { KafkaConnection } from '@msync/kafka';
 import { AppRepository } from '@msync/persistence';
+import { gauge, loggerFor } from '@msync/service-kit';
 
 export interface KnownApp {
   appKey: string;
@@ -10,21 +13,52 @@ export interface KnownApp {
   disabled: boolean;
 }
 
-/** Apps by key, cached in memory for a short time so hot paths do not read the database per request. */
-@Injectable()
-export class AppDirectory {
-  private readonly cache = new Map<string, { app: KnownApp | null; at: number }>();
-  private readonly ttlMs = 2_000;
+export const PLATFORM_SERVICE = Symbol('PLATFORM_SERVICE');
+const MISS_TTL_MS = 2_000;
+const settingsAge = gauge('app_settings_last_change_age_seconds', 'Seconds between a settings change and this process applying it (last change)');
 
-  constructor(private readonly apps: AppRepository) {}
+/**
+ * Apps and their settings, in memory in every service: loaded from PostgreSQL at start-up and on
+ * a miss, and kept current from the compacted `im.app-settings.v1` topic (a change reaches every
+ * process within about a second; a higher version always wins).
+ */
+@Injectable()
+export class AppDirectory implements OnApplicationBootstrap {
+  private readonly apps = new Map<string, KnownApp>();
+  private readonly misses = new Map<string, number>();
+  private readonly log = loggerFor('AppDirectory');
+
+  constructor(
+    private readonly repo: AppRepository,
+    private readonly kafka: KafkaConnection,
+    @Inject(PLATFORM_SERVICE) private readonly service: string,
+  ) {}
+
+  async onApplicationBootstrap() {
+    for (const row of await this.repo.findAll()) this.remember(row);
+    const consumer = await this.kafka.startConsumer<AppSettingsChanged>({
+      // Every process reads every change: a group of its own, from the start of the compacted topic.
+      groupId: `settings-${this.service}-${randomBytes(4).toString('hex')}`,
+      topics: [Topics.appSettings],
+      fromBeginning: true,
+      handleBatch: async (records) => {
+        for (const { value } of records) this.apply(value);
+      },
+    });
+    await consumer.waitUntilJoined();
+  }
 
   async find(appKey: string): Promise<KnownApp | null> {
-    const hit = this.cache.get(appKey);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.app;
-    const row = await this.apps.findByKey(appKey);
-    const app = row ? { appKey: row.appKey, secret: row.secret, settings: row.settings, settingsVersion: row.settingsVersion, disabled: row.disabled } : null;
-    this.cache.set(appKey, { app, at: Date.now() });
-    return app;
+    const hit = this.apps.get(appKey);
+    if (hit) return hit;
+    const missedAt = this.misses.get(appKey);
+    if (missedAt && Date.now() - missedAt < MISS_TTL_MS) return null;
+    const row = await this.repo.findByKey(appKey);
+    if (!row) {
+      this.misses.set(appKey, Date.now());
+      return null;
+    }
+    return this.remember(row);
   }
 
   /** The app, or `app_unknown` / `app_disabled`. */
@@ -32,6 +66,29 @@ export class AppDirectory {
     const app = await this.find(appKey);
     if (!app) throw new DomainError(ErrorCodes.APP_UNKNOWN, `unknown app key "${appKey}"`);
     if (app.disabled) throw new DomainError(ErrorCodes.APP_DISABLED, 'app is disabled');
+    return app;
+  }
+
+  /** Tells every process (this one included) about new settings. */
+  async publish(appKey: string, settings: AppSettings, version: number): Promise<void> {
+    const change: AppSettingsChanged = { appKey, settings, version, updatedAt: Date.now() };
+    this.apply(change);
+    await this.kafka.producer.send(Topics.appSettings, [{ key: appKey, value: change }]);
+  }
+
+  private apply(change: AppSettingsChanged): void {
+    const app = this.apps.get(change.appKey);
+    if (!app || change.version <= app.settingsVersion) return; // unknown apps load from the database when first used
+    app.settings = change.settings;
+    app.settingsVersion = change.version;
+    settingsAge.set((Date.now() - change.updatedAt) / 1000);
+    this.log.info({ appKey: change.appKey, version: change.version }, 'app settings applied');
+  }
+
+  private remember(row: { appKey: string; secret: string; settings: AppSettings; settingsVersion: number; disabled: boolean }): KnownApp {
+    const app: KnownApp = { appKey: row.appKey, secret: row.secret, settings: row.settings, settingsVersion: row.settingsVersion, disabled: row.disabled };
+    this.apps.set(app.appKey, app);
+    this.misses.delete(app.appKey);
     return app;
   }
 }

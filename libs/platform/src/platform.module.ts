@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AppDirectory } from './app-directory';
+import { AppDirectory, PLATFORM_SERVICE } from './app-directory';
+import { AppSettingsController } from './app-settings.controller';
+import { INTERNAL_TOKEN, InternalTokenGuard, internalTokenSchema } from './internal-api';
 import { z } from 'zod';
 import { KafkaModule, kafkaOptionsFromEnv } from '@msync/kafka';
 import { PersistenceModule, databaseOptionsFromEnv } from '@msync/persistence';
@@ -11,6 +13,8 @@ export function platformConfigSchema(defaultPort: number) {
     ...kafkaEnvSchema.shape,
     ...databaseEnvSchema.shape,
     HTTP_PORT: httpPort(defaultPort),
+    /** Shared secret of service-to-service calls (/internal routes). */
+    INTERNAL_API_TOKEN: internalTokenSchema,
   });
 }
 export type PlatformConfig = z.infer<ReturnType<typeof platformConfigSchema>>;
@@ -26,8 +30,14 @@ export class PlatformModule {
         KafkaModule.forRoot(kafkaOptionsFromEnv(config, service)),
         PersistenceModule.forRoot(databaseOptionsFromEnv(config, service)),
       ],
-      providers: [AppDirectory],
-      exports: [ServiceKitModule, KafkaModule, PersistenceModule, AppDirectory],
+      controllers: [AppSettingsController],
+      providers: [
+        { provide: PLATFORM_SERVICE, useValue: service },
+        { provide: INTERNAL_TOKEN, useValue: config.INTERNAL_API_TOKEN },
+        InternalTokenGuard,
+        AppDirectory,
+      ],
+      exports: [ServiceKitModule, KafkaModule, PersistenceModule, AppDirectory, INTERNAL_TOKEN, InternalTokenGuard],
     };
   }
 }

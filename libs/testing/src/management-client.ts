@@ -17,6 +17,7 @@ export class ApiError extends Error {
 }
 
 async function call<T>(url: string, headers: Record<string, string>, body?: unknown, method = 'POST'): Promise<T> {
+  if (method === 'GET') body = undefined;
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = (await res.json()) as T & { code?: string; message?: string };
   if (!res.ok) throw new ApiError(res.status, json.code ?? '', json.message ?? '');
@@ -35,8 +36,40 @@ export class ManagementClient {
     readonly app: TestApp,
   ) {}
 
-  private post<T>(path: string, body?: unknown): Promise<T> {
-    return call<T>(`${this.baseUrl}${path}`, signedHeaders(this.app.appKey, this.app.secret), body ?? {});
+  private post<T>(path: string, body?: unknown, method = 'POST'): Promise<T> {
+    return call<T>(`${this.baseUrl}${path}`, signedHeaders(this.app.appKey, this.app.secret), body ?? {}, method);
+  }
+
+  settings() {
+    return this.post<{ version: number; settings: Record<string, unknown> }>('/v1/settings', undefined, 'GET');
+  }
+
+  updateSettings(patch: Record<string, unknown>) {
+    return this.post<{ version: number; settings: Record<string, unknown> }>('/v1/settings', patch, 'PATCH');
+  }
+
+  presence(userId: string) {
+    return this.post<{ online: boolean; sessions: { deviceId: string; platform: string; connectedAt: number }[] }>(`/v1/users/${userId}/presence`, undefined, 'GET');
+  }
+
+  devices(userId: string) {
+    return this.post<{ devices: { deviceId: string; platform: string; cursor: number; online: boolean; connectedSince: number | null }[] }>(
+      `/v1/users/${userId}/devices`,
+      undefined,
+      'GET',
+    );
+  }
+
+  logout(userId: string, deviceId?: string) {
+    return this.post(`/v1/users/${userId}/logout`, deviceId ? { deviceId } : {});
+  }
+
+  block(userId: string, minutes?: number) {
+    return this.post(`/v1/users/${userId}/block`, minutes ? { minutes } : {});
+  }
+
+  unblock(userId: string) {
+    return this.post(`/v1/users/${userId}/unblock`);
   }
 
   async token(userId: string, ttlSeconds?: number): Promise<string> {

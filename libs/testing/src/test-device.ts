@@ -16,9 +16,16 @@ export interface TestDeviceOptions {
 /** A device as an app would run it (the project's client library over a real WebSocket), recording what it receives. */
 export class TestDevice {
   readonly events: EventFrame[] = [];
+  kicked?: string;
+  closeCode?: number;
 
-  private constructor(readonly client: SyncClient) {
+  private constructor(
+    readonly client: SyncClient,
+    readonly deviceId: string,
+  ) {
     client.on('event', (frame) => this.events.push(frame));
+    client.on('kicked', (reason) => (this.kicked = reason));
+    client.on('close', (info) => (this.closeCode = info.code));
   }
 
   static async connect(options: TestDeviceOptions): Promise<TestDevice> {
@@ -31,9 +38,14 @@ export class TestDevice {
       reconnect: options.reconnect ?? false,
       ackIntervalMs: 50,
     });
-    const device = new TestDevice(client);
-    await client.connect();
-    await client.waitForSynced(60_000);
+    const device = new TestDevice(client, options.deviceId);
+    try {
+      await client.connect();
+      await client.waitForSynced(60_000);
+    } catch (err) {
+      if (device.kicked) return device; // displaced before it finished connecting: the caller checks `kicked`
+      throw err;
+    }
     return device;
   }
 
@@ -64,6 +76,10 @@ export class TestDevice {
 
   waitForCursor(seq: number, timeoutMs = 20_000): Promise<boolean> {
     return waitFor(() => this.cursor >= seq, `cursor ${seq} (at ${this.cursor})`, timeoutMs);
+  }
+
+  waitForKick(timeoutMs = 20_000): Promise<string> {
+    return waitFor(() => this.kicked, 'a kick', timeoutMs);
   }
 
   close(): Promise<void> {

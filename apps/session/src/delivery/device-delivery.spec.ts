@@ -39,6 +39,7 @@ function recorder() {
     event: (f: EventFrame) => frames.push(`event:${f.seq}`),
     own: (s) => frames.push(`own:${s}`),
     synced: (s) => frames.push(`synced:${s}`),
+    skip: (s) => frames.push(`skip:${s}`),
   };
   return { frames, sink };
 }

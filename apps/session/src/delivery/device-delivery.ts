@@ -7,6 +7,8 @@ export interface DeliverySink {
   /** The device's own send, appended at `seq`: it only needs to advance its cursor. */
   own(seq: number, messageUid: string): void;
   synced(seq: number): void;
+  /** Single-device mode: events up to `seq` went to another device. */
+  skip(seq: number): void;
 }
 
 export interface StreamSource {

@@ -7,13 +7,16 @@ import {
   ErrorCodes,
   clientFrameSchema,
   type ErrorCode,
+  type EventFrame,
   type HelloFrame,
+  type KickReason,
   type SendFrame,
   type ServerFrame,
   type UserEvent,
 } from '@msync/contracts';
 import { counter, loggerFor } from '@msync/service-kit';
 import { DeviceDelivery } from '../delivery/device-delivery';
+import { SingleDeviceDelivery } from '../delivery/single-device-delivery';
 import type { SessionDeps } from './session-deps';
 
 const framesIn = counter('gateway_frames_in_total', 'Frames received from devices', ['type']);
@@ -33,7 +36,10 @@ export class DeviceSession {
   userId = '';
   deviceId = '';
   platform = '';
-  private delivery?: DeviceDelivery;
+  private delivery?: DeviceDelivery | SingleDeviceDelivery;
+  private admitted = false;
+  /** Multi-device sync of the app when this session started (a change applies from the next connection). */
+  private multiDeviceSync = true;
   private readonly helloTimer: NodeJS.Timeout;
   private state: 'awaiting-hello' | 'authenticating' | 'open' | 'closed' = 'awaiting-hello';
   private readonly log = loggerFor('DeviceSession');
@@ -51,6 +57,14 @@ export class DeviceSession {
   /** Live event from the fast path. */
   deliver(event: UserEvent): void {
     this.delivery?.onLive(event);
+  }
+
+  /** Ends the session on the server's initiative: the device gets the reason first (and must not reconnect in a loop). */
+  kick(reason: KickReason): void {
+    if (this.state === 'closed') return;
+    this.send({ t: 'kick', reason });
+    this.log.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, reason }, 'session kicked');
+    this.close(CloseCodes.KICKED, reason);
   }
 
   close(code: number, reason: string): void {
@@ -103,6 +117,18 @@ export class DeviceSession {
     try {
       const claims = await this.deps.tokens.verify(hello.token);
       Object.assign(this, { appKey: claims.appKey, userId: claims.userId, deviceId: hello.deviceId, platform: hello.platform });
+      const app = await this.deps.apps.require(claims.appKey);
+      this.multiDeviceSync = app.settings.multiDeviceSync;
+      await this.deps.policy.admit({
+        sessionId: this.sessionId,
+        appKey: this.appKey,
+        userId: this.userId,
+        deviceId: this.deviceId,
+        platform: hello.platform,
+        tokenIssuedAt: claims.issuedAt,
+        settings: app.settings,
+      });
+      this.admitted = true;
       await this.deps.devices.touch(this.appKey, this.userId, this.deviceId, this.platform);
     } catch (err) {
       return this.fail(err, undefined, CloseCodes.AUTH_FAILED);
@@ -113,24 +139,33 @@ export class DeviceSession {
       page: (after: number, limit: number) => this.deps.streams.page(this.appKey, this.userId, after, limit),
       head: () => this.deps.streams.head(this.appKey, this.userId),
     };
-    this.delivery = new DeviceDelivery(
-      this.deviceId,
-      source,
-      {
-        welcome: (cursor) => this.send({ t: 'welcome', sessionId: this.sessionId, userId: this.userId, cursor }),
-        event: (frame) => this.send(frame),
-        own: (seq, messageUid) => this.send({ t: 'own', seq, messageUid }),
-        synced: (seq) => this.send({ t: 'synced', seq }),
-      },
-      this.deps.config.REPLAY_PAGE_SIZE,
-      (err) => {
-        this.log.warn({ err, appKey: this.appKey, userId: this.userId, deviceId: this.deviceId }, 'delivery failed; closing so the device replays');
-        this.close(CloseCodes.GOING_AWAY, 'delivery interrupted; reconnect');
-      },
-    );
-    // Registered before the replay starts, so no live event can fall between the two.
-    this.deps.registry.add(this);
-    this.delivery.start(hello.cursor ?? null);
+    const sink = {
+      welcome: (cursor: number) => this.send({ t: 'welcome', sessionId: this.sessionId, userId: this.userId, cursor }),
+      event: (frame: EventFrame) => this.send(frame),
+      own: (seq: number, messageUid: string) => this.send({ t: 'own', seq, messageUid }),
+      synced: (seq: number) => this.send({ t: 'synced', seq }),
+      skip: (seq: number) => this.send({ t: 'skip', seq }),
+    };
+    const onFailure = (err: unknown) => {
+      this.log.warn({ err, appKey: this.appKey, userId: this.userId, deviceId: this.deviceId }, 'delivery failed; closing so the device replays');
+      this.close(CloseCodes.GOING_AWAY, 'delivery interrupted; reconnect');
+    };
+    const pageSize = this.deps.config.REPLAY_PAGE_SIZE;
+    if (this.multiDeviceSync) {
+      // What single-device mode already handed to some device is never replayed after sync is back on.
+      const delivered = hello.cursor == null ? 0 : await this.deps.streamStore.delivered(this.appKey, this.userId);
+      const delivery = new DeviceDelivery(this.deviceId, source, sink, pageSize, onFailure);
+      this.delivery = delivery;
+      // Registered before the replay starts, so no live event can fall between the two.
+      this.deps.registry.add(this);
+      delivery.start(hello.cursor == null ? null : Math.max(hello.cursor, delivered));
+    } else {
+      const claim = (upTo: number) => this.deps.streamStore.claimDelivery(this.appKey, this.userId, upTo);
+      const delivery = new SingleDeviceDelivery(source, claim, sink, pageSize, onFailure);
+      this.delivery = delivery;
+      this.deps.registry.add(this);
+      delivery.start();
+    }
     this.log.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, platform: this.platform, cursor: hello.cursor ?? null }, 'device connected');
   }
 
@@ -146,7 +181,8 @@ export class DeviceSession {
           targetId: frame.targetId,
           objectName: frame.objectName,
           content: frame.content,
-          includeSender: true,
+          // With sync off, what a user sends is not copied to their other devices.
+          includeSender: this.multiDeviceSync,
           traceId: randomUUID(),
         });
         this.send({ t: 'sent', id: frame.id, ...result });
@@ -181,5 +217,6 @@ export class DeviceSession {
     clearTimeout(this.helloTimer);
     this.delivery?.close();
     this.deps.registry.remove(this);
+    if (this.admitted) void this.deps.sessions.remove(this.sessionId).catch((err) => this.log.warn({ err }, 'could not remove the session row'));
   }
 }

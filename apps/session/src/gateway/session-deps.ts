@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeviceRepository } from '@msync/persistence';
+import { DeviceRepository, SessionRepository, StreamRepository } from '@msync/persistence';
+import { AppDirectory } from '@msync/platform';
+import { LoginPolicy } from './login-policy';
 import { TokenVerifier } from '../auth/token-verifier';
 import { IngestionClient, StreamReader } from '../clients/service-clients';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
@@ -17,5 +19,9 @@ export class SessionDeps {
     readonly ingestion: IngestionClient,
     readonly cursors: CursorWriter,
     readonly registry: SessionRegistry,
+    readonly policy: LoginPolicy,
+    readonly sessions: SessionRepository,
+    readonly apps: AppDirectory,
+    readonly streamStore: StreamRepository,
   ) {}
 }

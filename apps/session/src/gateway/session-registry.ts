@@ -9,20 +9,30 @@ const connected = gauge('gateway_connected_devices', 'Authenticated device sessi
 @Injectable()
 export class SessionRegistry {
   private readonly byUser = new Map<string, Set<DeviceSession>>();
+  private readonly bySession = new Map<string, DeviceSession>();
   private count = 0;
+  /** Called after a session registers (kicks that arrived before it). */
+  onRegister?: (session: DeviceSession) => void;
 
   add(session: DeviceSession): void {
     const key = userKey(session.appKey, session.userId);
     let set = this.byUser.get(key);
     if (!set) this.byUser.set(key, (set = new Set()));
     set.add(session);
+    this.bySession.set(session.sessionId, session);
     connected.set(++this.count);
+    this.onRegister?.(session);
+  }
+
+  bySessionId(sessionId: string): DeviceSession | undefined {
+    return this.bySession.get(sessionId);
   }
 
   remove(session: DeviceSession): void {
     const key = userKey(session.appKey, session.userId);
     const set = this.byUser.get(key);
     if (!set?.delete(session)) return;
+    this.bySession.delete(session.sessionId);
     if (set.size === 0) this.byUser.delete(key);
     connected.set(--this.count);
   }

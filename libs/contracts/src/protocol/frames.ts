@@ -75,6 +75,12 @@ export const ownFrameSchema = z.object({
   messageUid: z.string(),
 });
 
+/**
+ * Single-device mode (the app turned multi-device sync off): the events up to `seq` went to another
+ * device of the user. Advance the cursor to `seq`; there is nothing to show.
+ */
+export const skipFrameSchema = z.object({ t: z.literal('skip'), seq: z.number().int().nonnegative() });
+
 /** Replay after the cursor is complete; live events follow. */
 export const syncedFrameSchema = z.object({ t: z.literal('synced'), seq: z.number().int().nonnegative() });
 
@@ -110,6 +116,7 @@ export const serverFrameSchema = z.discriminatedUnion('t', [
   welcomeFrameSchema,
   eventFrameSchema,
   ownFrameSchema,
+  skipFrameSchema,
   syncedFrameSchema,
   sentFrameSchema,
   transientFrameSchema,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { returningRows } from './returning';
 import { appSettingsSchema, type AppSettings } from '@msync/contracts';
 import { AppEntity } from '../entities/app.entity';
 
@@ -18,6 +19,15 @@ export class AppRepository {
 
   findByKey(appKey: string): Promise<AppEntity | null> {
     return this.repo.findOneBy({ appKey });
+  }
+
+  /** Replaces the settings and bumps their version; returns the new version. */
+  async updateSettings(appKey: string, settings: AppSettings): Promise<number> {
+    const rows = returningRows<{ settings_version: number }>(await this.dataSource.query(
+      `UPDATE apps SET settings = $2, settings_version = settings_version + 1, updated_at = now() WHERE app_key = $1 RETURNING settings_version`,
+      [appKey, JSON.stringify(settings)],
+    ));
+    return rows[0].settings_version;
   }
 
   findAll(): Promise<AppEntity[]> {

@@ -16,6 +16,15 @@ export class DeviceRepository {
     return { storedCursor: Number(rows[0].cursor), isNew: rows[0].is_new };
   }
 
+  /** The user's devices with what the server knows of them. */
+  async list(appKey: string, userId: string): Promise<{ deviceId: string; platform: string; cursor: number; firstSeenAt: number; lastSeenAt: number }[]> {
+    const rows: { device_id: string; platform: string; cursor: string; first_seen_at: Date; last_seen_at: Date }[] = await this.db.query(
+      `SELECT device_id, platform, cursor, first_seen_at, last_seen_at FROM devices WHERE app_key = $1 AND user_id = $2 ORDER BY first_seen_at`,
+      [appKey, userId],
+    );
+    return rows.map((r) => ({ deviceId: r.device_id, platform: r.platform, cursor: Number(r.cursor), firstSeenAt: r.first_seen_at.getTime(), lastSeenAt: r.last_seen_at.getTime() }));
+  }
+
   /** Stores acknowledged cursors; a cursor never moves backwards. */
   async saveCursors(updates: { appKey: string; userId: string; deviceId: string; cursor: number }[]): Promise<void> {
     if (updates.length === 0) return;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { returningRows } from './returning';
 import type { ConversationType, StreamAppend, StreamEventBody, UserEvent } from '@msync/contracts';
 
 interface StreamReadRow {
@@ -52,6 +53,28 @@ export class StreamRepository {
       appends.map((a) => a.originDeviceId ?? null),
     ]);
     return rows.map((r) => ({ ...appends[Number(r.pos) - 1], seq: Number(r.seq) }));
+  }
+
+  /**
+   * Single-device mode (multi-device sync off): takes the events up to `upTo` for one device.
+   * Returns the range (from, to] this caller now owns; empty when another device already took them.
+   */
+  async claimDelivery(appKey: string, userId: string, upTo: number): Promise<{ from: number; to: number }> {
+    const rows = returningRows<{ from_seq: string; to_seq: string }>(await this.db.query(
+      `WITH old AS (SELECT delivered_seq FROM stream_heads WHERE app_key = $1 AND user_id = $2 FOR UPDATE)
+       UPDATE stream_heads h SET delivered_seq = GREATEST(h.delivered_seq, LEAST($3, h.last_seq))
+       FROM old WHERE h.app_key = $1 AND h.user_id = $2
+       RETURNING old.delivered_seq AS from_seq, h.delivered_seq AS to_seq`,
+      [appKey, userId, upTo],
+    ));
+    if (rows.length === 0) return { from: 0, to: 0 };
+    return { from: Number(rows[0].from_seq), to: Number(rows[0].to_seq) };
+  }
+
+  /** The user's delivered position in single-device mode (0 when never used). */
+  async delivered(appKey: string, userId: string): Promise<number> {
+    const rows: { delivered_seq: string }[] = await this.db.query(`SELECT delivered_seq FROM stream_heads WHERE app_key = $1 AND user_id = $2`, [appKey, userId]);
+    return rows.length > 0 ? Number(rows[0].delivered_seq) : 0;
   }
 
   async head(appKey: string, userId: string): Promise<number> {
