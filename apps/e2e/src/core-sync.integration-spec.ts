@@ -16,7 +16,7 @@ describe('core sync', () => {
 
   beforeAll(async () => {
     system = await TestSystem.start({ gateways: 2 });
-    app = await createApp(system.apiUrl, 'core-sync');
+    app = await createApp(system.apiUrl, 'core-sync', { devicesPerPlatform: 10 }) // these tests are about sync, not the login policy;
     mgmt = new ManagementClient(system.apiUrl, app);
     db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
