@@ -36,7 +36,9 @@ export class AppDirectory implements OnApplicationBootstrap {
 
   async onApplicationBootstrap() {
     for (const row of await this.repo.findAll()) this.remember(row);
-    const consumer = await this.kafka.startConsumer<AppSettingsChanged>({
+    // Not awaited to join: the database already gave the current settings; the topic brings changes
+    // (read from its start, so nothing published meanwhile is missed).
+    await this.kafka.startConsumer<AppSettingsChanged>({
       // Every process reads every change: a group of its own, from the start of the compacted topic.
       groupId: `settings-${this.service}-${randomBytes(4).toString('hex')}`,
       topics: [Topics.appSettings],
@@ -45,7 +47,6 @@ export class AppDirectory implements OnApplicationBootstrap {
         for (const { value } of records) this.apply(value);
       },
     });
-    await consumer.waitUntilJoined();
   }
 
   async find(appKey: string): Promise<KnownApp | null> {
