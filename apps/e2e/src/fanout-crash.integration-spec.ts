@@ -51,6 +51,8 @@ describe('fan-out crash in the middle of a burst', () => {
       expect(r.seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       expect(new Set(r.messages.map((m) => m.messageUid))).toEqual(new Set(uids));
     }
+    // The sender's own stream gets every message too (its device sees them as `own` cursor advances).
+    await sender.waitForCursor(total, 90_000);
     const rows = await db.query(
       `SELECT user_id, count(*)::int AS events, count(DISTINCT message_uid)::int AS messages, max(seq)::int AS head
        FROM stream_events WHERE app_key = $1 GROUP BY user_id ORDER BY user_id`,

@@ -13,6 +13,7 @@ import { InboundCommandsConsumer } from './messages/inbound-commands.consumer';
 import { InternalMessagesController } from './messages/internal-messages.controller';
 import { MessagePublisher } from './messages/message-publisher';
 import { OutboxSweeper } from './messages/outbox-sweeper';
+import { TransientPublisher } from './messages/transient-publisher';
 
 @Module({})
 export class IngestionModule {
@@ -27,6 +28,7 @@ export class IngestionModule {
         SessionControl,
         AcceptMessageUseCase,
         MessagePublisher,
+        TransientPublisher,
         OutboxSweeper,
         InboundCommandsConsumer,
       ],

@@ -5,6 +5,7 @@ import { IngestionClient, StreamReader } from './clients/service-clients';
 import { SESSION_CONFIG, type SessionConfig } from './config';
 import { CursorWriter } from './cursor/cursor-writer';
 import { LiveEventsConsumer } from './delivery/live-events.consumer';
+import { TransientConsumer } from './delivery/transient.consumer';
 import { SessionDeps } from './gateway/session-deps';
 import { SessionRegistry } from './gateway/session-registry';
 import { WsServer } from './gateway/ws-server';
@@ -28,6 +29,7 @@ export class SessionModule {
         SessionDeps,
         WsServer,
         LiveEventsConsumer,
+        TransientConsumer,
         LoginPolicy,
         SessionControlConsumer,
         GatewayHeartbeat,

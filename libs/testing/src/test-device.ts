@@ -16,6 +16,7 @@ export interface TestDeviceOptions {
 /** A device as an app would run it (the project's client library over a real WebSocket), recording what it receives. */
 export class TestDevice {
   readonly events: EventFrame[] = [];
+  readonly transients: Message[] = [];
   kicked?: string;
   closeCode?: number;
 
@@ -25,6 +26,7 @@ export class TestDevice {
   ) {
     client.on('event', (frame) => this.events.push(frame));
     client.on('kicked', (reason) => (this.kicked = reason));
+    client.on('transient', (message) => this.transients.push(message));
     client.on('close', (info) => (this.closeCode = info.code));
   }
 

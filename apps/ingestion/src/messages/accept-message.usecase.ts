@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCodes, type ConversationType } from '@msync/contracts';
+import { DomainError, ErrorCodes, isTransientType, type ConversationType } from '@msync/contracts';
 import { AppDirectory } from '@msync/platform';
 import { GroupRepository, MessageRepository, type StoredMessage } from '@msync/persistence';
 import { MessagePublisher } from './message-publisher';
+import { TransientPublisher } from './transient-publisher';
 import { newMessageUid } from './message-uid';
 
 export interface AcceptMessageInput {
@@ -42,6 +43,7 @@ export class AcceptMessageUseCase {
     private readonly groups: GroupRepository,
     private readonly messages: MessageRepository,
     private readonly publisher: MessagePublisher,
+    private readonly transient: TransientPublisher,
   ) {}
 
   async execute(input: AcceptMessageInput): Promise<AcceptedMessage> {
@@ -58,12 +60,13 @@ export class AcceptMessageUseCase {
   async executeMany(inputs: AcceptMessageInput[]): Promise<(AcceptedMessage | DomainError)[]> {
     const results: (AcceptedMessage | DomainError)[] = new Array(inputs.length);
     const valid: { index: number; appKey: string; traceId?: string; message: StoredMessage }[] = [];
+    const transient: { index: number; appKey: string; traceId?: string; message: StoredMessage }[] = [];
     const now = Date.now();
     await Promise.all(
       inputs.map(async (input, index) => {
         try {
-          const content = await this.validate(input);
-          valid.push({
+          const { content, isTransient } = await this.validate(input);
+          (isTransient ? transient : valid).push({
             index,
             appKey: input.appKey,
             traceId: input.traceId,
@@ -88,6 +91,11 @@ export class AcceptMessageUseCase {
       }),
     );
     valid.sort((a, b) => a.index - b.index);
+    transient.sort((a, b) => a.index - b.index);
+    if (transient.length > 0) {
+      await this.transient.publish(transient.map((t) => ({ appKey: t.appKey, message: t.message, toUserIds: t.message.toUserIds })));
+      for (const t of transient) results[t.index] = { messageUid: t.message.messageUid, sentAt: t.message.sentAt, duplicate: false };
+    }
     const stored = await this.messages.insertMany(valid);
     // A repeat whose first attempt died before publishing is published now (fan-out is idempotent).
     await this.publisher.publish(
@@ -99,8 +107,8 @@ export class AcceptMessageUseCase {
     return results;
   }
 
-  /** Returns the content as stored (a JSON text) or throws the input's DomainError. */
-  private async validate(input: AcceptMessageInput): Promise<string> {
+  /** Returns the content as stored (a JSON text) and whether the type is transient, or throws the input's DomainError. */
+  private async validate(input: AcceptMessageInput): Promise<{ content: string; isTransient: boolean }> {
     const app = await this.apps.require(input.appKey);
     const content = normaliseContent(input.content);
     const size = Buffer.byteLength(content, 'utf8');
@@ -108,7 +116,7 @@ export class AcceptMessageUseCase {
       throw new DomainError(ErrorCodes.CONTENT_TOO_LARGE, `content is ${size} bytes; the app allows ${app.settings.maxContentBytes}`);
     }
     if (input.conversationType === 'group') await this.checkGroup(input);
-    return content;
+    return { content, isTransient: isTransientType(input.objectName, app.settings.transientMessageTypes) };
   }
 
   private async checkGroup(input: AcceptMessageInput) {

@@ -10,6 +10,7 @@ import {
   type EventFrame,
   type HelloFrame,
   type KickReason,
+  type Message,
   type SendFrame,
   type ServerFrame,
   type UserEvent,
@@ -57,6 +58,11 @@ export class DeviceSession {
   /** Live event from the fast path. */
   deliver(event: UserEvent): void {
     this.delivery?.onLive(event);
+  }
+
+  /** A transient message (typing, status): only if this session is fully open now. */
+  deliverTransient(message: Message): void {
+    if (this.state === 'open') this.send({ t: 'transient', message });
   }
 
   /** Ends the session on the server's initiative: the device gets the reason first (and must not reconnect in a loop). */

@@ -11,3 +11,10 @@ export const transientDeliverySchema = z.object({
   excludeDeviceId: deviceIdSchema.optional(),
 });
 export type TransientDelivery = z.infer<typeof transientDeliverySchema>;
+
+/** Message types that are always transient (typing indicator). An app can register more. */
+export const BUILTIN_TRANSIENT_TYPES: readonly string[] = ['RC:TypSts'];
+
+export function isTransientType(objectName: string, appTransientTypes: readonly string[]): boolean {
+  return BUILTIN_TRANSIENT_TYPES.includes(objectName) || appTransientTypes.includes(objectName);
+}

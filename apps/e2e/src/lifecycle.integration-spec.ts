@@ -1,0 +1,74 @@
+import { Client } from 'pg';
+import { ManagementClient, TestDevice, TestSystem, createApp, uniqueId, waitFor, type TestApp } from '@msync/testing';
+import type { Platform } from '@msync/contracts';
+
+/** Message lifecycle: transient messages (this file grows with recall and compensation). */
+describe('message lifecycle', () => {
+  let system: TestSystem;
+  let db: Client;
+  const devices: TestDevice[] = [];
+
+  beforeAll(async () => {
+    system = await TestSystem.start({ gateways: 2 });
+    db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((d) => d.close().catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await db?.end();
+    await system?.stop();
+  });
+
+  async function newApp(settings?: Record<string, unknown>): Promise<{ app: TestApp; mgmt: ManagementClient }> {
+    const app = await createApp(system.apiUrl, 'lifecycle', settings);
+    return { app, mgmt: new ManagementClient(system.apiUrl, app) };
+  }
+  let turn = 0;
+  async function connect(mgmt: ManagementClient, userId: string, deviceId: string, platform: Platform): Promise<TestDevice> {
+    const d = await TestDevice.connect({ url: system.wsUrl(turn++ % 2), token: await mgmt.token(userId), deviceId, platform, cursor: 0 });
+    devices.push(d);
+    return d;
+  }
+  const stored = async (appKey: string) => (await db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1', [appKey])).rows[0].n;
+
+  it.each([
+    ['the typing indicator RC:TypSts', 'RC:TypSts', {}],
+    ['a custom type the app registered as transient', 'APP:Cursor', { transientMessageTypes: ['APP:Cursor'] }],
+  ])('%s reaches the devices online now, never one that connects later, and is never stored', async (_, objectName, settings) => {
+    const { app, mgmt } = await newApp(settings);
+    const [a, b] = [uniqueId('a'), uniqueId('b')];
+    const a1 = await connect(mgmt, a, 'a-phone', 'mobile');
+    const a2 = await connect(mgmt, a, 'a-pc', 'desktop');
+    const b1 = await connect(mgmt, b, 'b-phone', 'mobile');
+    const b2 = await connect(mgmt, b, 'b-pc', 'desktop');
+
+    const ack = await a1.send({ conversationType: 'private', targetId: b, objectName, content: { typing: true } });
+    await waitFor(() => b1.transients.length === 1 && b2.transients.length === 1, 'both online devices to get it');
+    expect(b1.transients[0]).toMatchObject({ messageUid: ack.messageUid, senderId: a, objectName });
+
+    const later = await connect(mgmt, b, 'b-tab', 'web');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(later.transients).toEqual([]);
+    expect(later.events).toEqual([]);
+    for (const d of [b1, b2]) {
+      expect(d.transients).toHaveLength(1);
+      expect(d.events).toEqual([]);
+    }
+    expect(a2.transients).toEqual([]);
+    expect(await stored(app.appKey)).toBe(0);
+  });
+
+  it('transient messages still obey membership and size rules', async () => {
+    const { mgmt } = await newApp({ maxContentBytes: 64 });
+    const [a, b] = [uniqueId('a'), uniqueId('b')];
+    const groupId = uniqueId('grp');
+    await mgmt.createGroup(groupId, [b]);
+    const a1 = await connect(mgmt, a, 'a-phone', 'mobile');
+    await expect(a1.send({ conversationType: 'group', targetId: groupId, objectName: 'RC:TypSts', content: {} })).rejects.toMatchObject({ code: 'not_a_member' });
+    await expect(a1.send({ conversationType: 'private', targetId: b, objectName: 'RC:TypSts', content: { pad: 'x'.repeat(100) } })).rejects.toMatchObject({
+      code: 'content_too_large',
+    });
+  });
+});
