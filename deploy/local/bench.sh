@@ -7,9 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 root="$(cd "$here/../.." && pwd -P)"
 cd "$root"
-bash "$here/ensure-deps.sh"
-if [ -z "${KAFKA_BROKERS:-}" ]; then bash "$here/kafka.sh" start >&2; export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"; fi
-if [ -z "${DATABASE_URL:-}" ]; then bash "$here/postgres.sh" up >&2; export DATABASE_URL="postgres://postgres@127.0.0.1:5432/msync"; fi
+. "$here/local-infra.sh" msync
 [ -n "${BENCH_SKIP_BUILD:-}" ] || npm run -s build
 node dist/libs/persistence/src/migrate.cli.js >&2
 exec node dist/tools/bench/sync.bench.js

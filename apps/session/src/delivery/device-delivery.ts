@@ -1,5 +1,6 @@
 import type { EventFrame, UserEvent } from '@msync/contracts';
 import type { StreamPage } from '../clients/service-clients';
+import { SerialQueue } from './serial-queue';
 
 export interface DeliverySink {
   welcome(cursor: number): void;
@@ -25,16 +26,17 @@ export interface StreamSource {
  */
 export class DeviceDelivery {
   private sent = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private closed = false;
+  private readonly queue: SerialQueue;
 
   constructor(
     private readonly deviceId: string,
     private readonly source: StreamSource,
     private readonly sink: DeliverySink,
     private readonly pageSize: number,
-    private readonly onFailure: (err: unknown) => void,
-  ) {}
+    onFailure: (err: unknown) => void,
+  ) {
+    this.queue = new SerialQueue(onFailure);
+  }
 
   /** Highest sequence number sent to the device. */
   get position(): number {
@@ -47,7 +49,7 @@ export class DeviceDelivery {
    * The `welcome` frame tells the device the cursor the server uses.
    */
   start(cursor: number | null): void {
-    this.enqueue(async () => {
+    this.queue.push(async () => {
       if (cursor === null) {
         this.sent = await this.source.head();
         this.sink.welcome(this.sent);
@@ -66,7 +68,7 @@ export class DeviceDelivery {
   }
 
   onLive(event: UserEvent): void {
-    this.enqueue(async () => {
+    this.queue.push(async () => {
       if (event.seq <= this.sent) return;
       if (event.seq > this.sent + 1) await this.replay(event.seq - 1);
       if (event.seq <= this.sent) return;
@@ -75,12 +77,12 @@ export class DeviceDelivery {
   }
 
   close(): void {
-    this.closed = true;
+    this.queue.close();
   }
 
   /** Reads pages until `upTo` (inclusive) or the end of the stream. */
   private async replay(upTo: number): Promise<void> {
-    while (!this.closed && this.sent < upTo) {
+    while (!this.queue.closed && this.sent < upTo) {
       const page = await this.source.page(this.sent, Math.min(this.pageSize, upTo - this.sent));
       this.emitPage(page, upTo);
       if (page.complete || page.events.length === 0) return;
@@ -92,16 +94,9 @@ export class DeviceDelivery {
   }
 
   private emit(e: StreamPage['events'][number], live: boolean): void {
-    if (this.closed) return;
+    if (this.queue.closed) return;
     if (live && e.originDeviceId === this.deviceId && e.body.type === 'message') this.sink.own(e.seq, e.body.message.messageUid);
     else this.sink.event({ t: 'event', seq: e.seq, occurredAt: e.occurredAt, body: e.body });
     this.sent = e.seq;
-  }
-
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(() => (this.closed ? undefined : task())).catch((err) => {
-      this.closed = true;
-      this.onFailure(err);
-    });
   }
 }

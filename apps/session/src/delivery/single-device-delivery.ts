@@ -1,5 +1,6 @@
 import type { UserEvent } from '@msync/contracts';
 import type { DeliverySink, StreamSource } from './device-delivery';
+import { SerialQueue } from './serial-queue';
 
 /** Takes the user's events up to a seq for this device; returns the range (from, to] it now owns. */
 export type ClaimDelivery = (upTo: number) => Promise<{ from: number; to: number }>;
@@ -11,16 +12,17 @@ export type ClaimDelivery = (upTo: number) => Promise<{ from: number; to: number
  */
 export class SingleDeviceDelivery {
   private sent = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private closed = false;
+  private readonly queue: SerialQueue;
 
   constructor(
     private readonly source: StreamSource,
     private readonly claim: ClaimDelivery,
     private readonly sink: DeliverySink,
     private readonly pageSize: number,
-    private readonly onFailure: (err: unknown) => void,
-  ) {}
+    onFailure: (err: unknown) => void,
+  ) {
+    this.queue = new SerialQueue(onFailure);
+  }
 
   get position(): number {
     return this.sent;
@@ -28,7 +30,7 @@ export class SingleDeviceDelivery {
 
   /** The device's own cursor does not matter here: it starts where the user's delivery stands. */
   start(): void {
-    this.enqueue(async () => {
+    this.queue.push(async () => {
       const { from, to } = await this.claim(Number.MAX_SAFE_INTEGER);
       this.sent = from;
       this.sink.welcome(from);
@@ -38,7 +40,7 @@ export class SingleDeviceDelivery {
   }
 
   onLive(event: UserEvent): void {
-    this.enqueue(async () => {
+    this.queue.push(async () => {
       if (event.seq <= this.sent) return;
       const { from, to } = await this.claim(event.seq);
       if (to <= from) {
@@ -55,12 +57,12 @@ export class SingleDeviceDelivery {
   }
 
   close(): void {
-    this.closed = true;
+    this.queue.close();
   }
 
   private async deliverRange(from: number, to: number): Promise<void> {
     let after = from;
-    while (!this.closed && after < to) {
+    while (!this.queue.closed && after < to) {
       const page = await this.source.page(after, Math.min(this.pageSize, to - after));
       for (const e of page.events) if (e.seq > after && e.seq <= to) this.emit(e);
       if (page.events.length === 0) break;
@@ -70,16 +72,9 @@ export class SingleDeviceDelivery {
   }
 
   private emit(e: { seq: number; occurredAt: number; body: UserEvent['body'] }): void {
-    if (this.closed) return;
+    if (this.queue.closed) return;
     if (e.seq > this.sent + 1) this.sink.skip(e.seq - 1);
     this.sink.event({ t: 'event', seq: e.seq, occurredAt: e.occurredAt, body: e.body });
     this.sent = e.seq;
-  }
-
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(() => (this.closed ? undefined : task())).catch((err) => {
-      this.closed = true;
-      this.onFailure(err);
-    });
   }
 }
