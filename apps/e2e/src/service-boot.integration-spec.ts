@@ -76,7 +76,9 @@ describe('/readyz follows Kafka', () => {
   const readyStatus = async () => (await fetch(`${service!.url}/readyz`)).status;
 
   it('reports not-ready while the broker is stopped and ready again once it is back', async () => {
-    service = await startService('recall', { env: { KAFKA_BROKERS: `127.0.0.1:${env.KAFKA_PORT}` } });
+    // A brand-new cluster creates its internal topics on first use: allow it more time than usual.
+    service = await startService('recall', { env: { KAFKA_BROKERS: `127.0.0.1:${env.KAFKA_PORT}` }, waitReady: false });
+    await service.waitReady(90_000);
     expect(await readyStatus()).toBe(200);
 
     await run('bash', [kafkaScript, 'stop'], { env });

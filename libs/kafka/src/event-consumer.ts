@@ -65,28 +65,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * retries failures by class (see errors.ts) and dead-letters what cannot be handled.
  */
 export class EventConsumer<V> {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly log = loggerFor('EventConsumer');
   private readonly maxRetries: number;
   private readonly chunkSize: number;
   private readonly backoffMs: number;
   private joined!: Promise<void>;
   private crashed?: Error;
+  private stopping = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly spec: ConsumerSpec<V>,
     private readonly producer: EventProducer,
   ) {
-    const sessionTimeout = spec.sessionTimeoutMs ?? 10_000;
-    this.consumer = kafka.consumer({
-      groupId: spec.groupId,
-      sessionTimeout,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
-      rebalanceTimeout: Math.max(sessionTimeout, 10_000),
-      maxWaitTimeInMs: 250,
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => true },
-    });
+    this.consumer = this.build();
     this.maxRetries = spec.maxRetries ?? 3;
     this.chunkSize = spec.chunkSize ?? 500;
     this.backoffMs = spec.retryBackoffMs ?? 200;
@@ -96,7 +89,7 @@ export class EventConsumer<V> {
     return this.spec.groupId;
   }
 
-  /** Not healthy after a crash kafkajs will not restart from. */
+  /** Set while the consumer is down after a crash kafkajs does not restart from (it is being recovered). */
   get failure(): Error | undefined {
     return this.crashed;
   }
@@ -108,10 +101,40 @@ export class EventConsumer<V> {
         resolve();
       });
     });
+    await this.run();
+  }
+
+  /** Resolves once this member has joined its group and received an assignment. */
+  waitUntilJoined(): Promise<void> {
+    return this.joined;
+  }
+
+  /** Stops fetching, lets the in-flight chunk finish and commit, then leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+  }
+
+  private build(): Consumer {
+    const sessionTimeout = this.spec.sessionTimeoutMs ?? 10_000;
+    return this.kafka.consumer({
+      groupId: this.spec.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+      rebalanceTimeout: Math.max(sessionTimeout, 10_000),
+      maxWaitTimeInMs: 250,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => true },
+    });
+  }
+
+  private async run(): Promise<void> {
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       const { error, restart } = e.payload as { error: Error; restart: boolean };
       this.log.error({ err: error, group: this.spec.groupId, restart }, 'consumer crashed');
-      if (!restart) this.crashed = error;
+      if (!restart && !this.stopping) {
+        this.crashed = error;
+        setTimeout(() => void this.recover(), 2_000);
+      }
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? true });
@@ -126,14 +149,19 @@ export class EventConsumer<V> {
     });
   }
 
-  /** Resolves once this member has joined its group and received an assignment. */
-  waitUntilJoined(): Promise<void> {
-    return this.joined;
-  }
-
-  /** Stops fetching, lets the in-flight chunk finish and commit, then leaves the group. */
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  /** A crash kafkajs gives up on (e.g. the cluster was away too long): a fresh member, until it works. */
+  private async recover(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.consumer.disconnect().catch(() => undefined);
+      this.consumer = this.build();
+      await this.run();
+      this.crashed = undefined;
+      this.log.info({ group: this.spec.groupId }, 'consumer recovered');
+    } catch (err) {
+      this.log.warn({ err, group: this.spec.groupId }, 'consumer recovery failed; trying again');
+      setTimeout(() => void this.recover(), 5_000);
+    }
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {

@@ -36,9 +36,11 @@ export class AppDirectory implements OnApplicationBootstrap {
 
   async onApplicationBootstrap() {
     for (const row of await this.repo.findAll()) this.remember(row);
-    // Not awaited to join: the database already gave the current settings; the topic brings changes
-    // (read from its start, so nothing published meanwhile is missed).
-    await this.kafka.startConsumer<AppSettingsChanged>({
+    // Not awaited (kafkajs' run() waits for the group join, which on a new cluster can take long):
+    // the database already gave the current settings; the topic brings changes, read from its start,
+    // so nothing published meanwhile is missed.
+    void this.kafka
+      .startConsumer<AppSettingsChanged>({
       // Every process reads every change: a group of its own, from the start of the compacted topic.
       groupId: `settings-${this.service}-${randomBytes(4).toString('hex')}`,
       topics: [Topics.appSettings],
@@ -46,7 +48,8 @@ export class AppDirectory implements OnApplicationBootstrap {
       handleBatch: async (records) => {
         for (const { value } of records) this.apply(value);
       },
-    });
+    })
+      .catch((err) => this.log.error({ err }, 'settings consumer did not start; settings changes are not applied until restart'));
   }
 
   async find(appKey: string): Promise<KnownApp | null> {
