@@ -129,8 +129,7 @@ describe('devices and settings', () => {
 
   it('a settings change reaches every service within 5 s; invalid settings are refused and the old ones stay', async () => {
     const { app, mgmt } = await newApp();
-    const recall = await system.addService('recall');
-    const services = [system.ingestion, system.compensation, ...system.fanout, ...system.gateways, recall];
+    const services = [system.ingestion, system.compensation, ...system.fanout, ...system.gateways, system.recall];
     const versionAt = async (url: string) => {
       const res = await fetch(`${url}/internal/v1/app-settings/${app.appKey}`, { headers: { 'x-internal-token': TEST_INTERNAL_TOKEN } });
       return ((await res.json()) as { version: number; settings: { compensationDays: number } });
@@ -150,7 +149,6 @@ describe('devices and settings', () => {
     for (const s of services) expect((await versionAt(s.url)).settings.compensationDays).toBe(3);
     process.stderr.write(`${JSON.stringify({ measurement: 'settings propagation to 6 services', ms: elapsedMs })}\n`);
     expect(elapsedMs).toBeLessThan(5_000);
-    await recall.stop();
   });
 
   it('with multi-device sync off a message reaches exactly one device, never a later one, and senders get no copies', async () => {

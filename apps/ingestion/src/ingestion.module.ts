@@ -7,6 +7,7 @@ import { GroupsController } from './management/groups.controller';
 import { TokensController } from './management/tokens.controller';
 import { SettingsController } from './management/settings.controller';
 import { UsersController } from './management/users.controller';
+import { RecallController } from './management/recall.controller';
 import { SessionControl } from './management/session-control';
 import { AcceptMessageUseCase } from './messages/accept-message.usecase';
 import { InboundCommandsConsumer } from './messages/inbound-commands.consumer';
@@ -21,7 +22,7 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [PlatformModule.forRoot(config, 'ingestion')],
-      controllers: [AdminController, TokensController, GroupsController, SettingsController, UsersController, InternalMessagesController],
+      controllers: [AdminController, TokensController, GroupsController, SettingsController, UsersController, RecallController, InternalMessagesController],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
         AppSignatureGuard,

@@ -5,6 +5,7 @@ import { platformConfigSchema } from '@msync/platform';
 export const sessionConfigSchema = platformConfigSchema(3001).extend({
   INGESTION_URL: z.url().default('http://127.0.0.1:3000'),
   COMPENSATION_URL: z.url().default('http://127.0.0.1:3004'),
+  RECALL_URL: z.url().default('http://127.0.0.1:3003'),
   /** Unique per replica: names its live-events consumer group. */
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default(() => `gw-${randomBytes(4).toString('hex')}`),
   HELLO_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),

@@ -2,7 +2,7 @@ import type { ClientFrame, ServerFrame } from '@msync/contracts';
 import { ClientErrorCodes, SyncClientError } from './errors';
 
 /** A request frame that carries an `id` the server echoes in its answer. */
-export type RequestFrame = Extract<ClientFrame, { t: 'send' | 'ping' }> & { id: string };
+export type RequestFrame = Extract<ClientFrame, { t: 'send' | 'ping' | 'recall' }> & { id: string };
 
 interface Entry {
   readonly frame: RequestFrame;

@@ -182,6 +182,13 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
     return { messageUid: answer.messageUid, sentAt: answer.sentAt, duplicate: answer.duplicate };
   }
 
+  /** Recalls one of this user's messages; resolves when the server has recalled it. */
+  async recall(messageUid: string): Promise<{ messageUid: string; recalledAt: number }> {
+    const answer = await this.request({ t: 'recall', id: randomId(), messageUid });
+    if (answer.t !== 'recalled') throw new SyncClientError(ErrorCodes.INTERNAL, `unexpected answer ${answer.t} to recall`);
+    return { messageUid: answer.messageUid, recalledAt: answer.recalledAt };
+  }
+
   /** Round trip of a `ping` (ms, from the call to the `pong`). */
   async ping(): Promise<number> {
     const started = Date.now();
@@ -360,6 +367,9 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
         return;
       case 'pong':
         if (frame.id !== undefined) this.pending.resolve(frame.id, frame);
+        return;
+      case 'recalled':
+        this.pending.resolve(frame.id, frame);
         return;
       case 'transient':
         this.emit('transient', frame.message);

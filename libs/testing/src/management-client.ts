@@ -48,6 +48,10 @@ export class ManagementClient {
     return this.post<{ version: number; settings: Record<string, unknown> }>('/v1/settings', patch, 'PATCH');
   }
 
+  recall(messageUid: string) {
+    return this.post<{ messageUid: string; recalledAt: number }>(`/v1/messages/${messageUid}/recall`);
+  }
+
   presence(userId: string) {
     return this.post<{ online: boolean; sessions: { deviceId: string; platform: string; connectedAt: number }[] }>(`/v1/users/${userId}/presence`, undefined, 'GET');
   }

@@ -72,6 +72,10 @@ export class TestDevice {
     return this.client.send(input);
   }
 
+  recall(messageUid: string) {
+    return this.client.recall(messageUid);
+  }
+
   waitForMessages(count: number, timeoutMs = 20_000): Promise<boolean> {
     return waitFor(() => this.messages.length >= count, `${count} messages (have ${this.messages.length})`, timeoutMs);
   }

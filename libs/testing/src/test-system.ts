@@ -16,17 +16,19 @@ export class TestSystem {
     readonly compensation: ServiceProcess,
     readonly fanout: ServiceProcess[],
     readonly gateways: ServiceProcess[],
+    readonly recall: ServiceProcess,
     private readonly env: Record<string, string>,
   ) {}
 
   static async start(options: SystemOptions = {}): Promise<TestSystem> {
     const env = options.env ?? {};
-    const [ingestion, compensation, fanout] = await Promise.all([
-      startService('ingestion', { env }),
+    const [recall, compensation, fanout] = await Promise.all([
+      startService('recall', { env }),
       startService('compensation', { env }),
       startService('fanout', { env }),
     ]);
-    const system = new TestSystem(ingestion, compensation, [fanout], [], env);
+    const ingestion = await startService('ingestion', { env: { ...env, RECALL_URL: recall.url } });
+    const system = new TestSystem(ingestion, compensation, [fanout], [], recall, env);
     await Promise.all(Array.from({ length: options.gateways ?? 1 }, () => system.addGateway()));
     return system;
   }
@@ -42,7 +44,7 @@ export class TestSystem {
   async addGateway(options: StartServiceOptions = {}): Promise<ServiceProcess> {
     const gw = await startService('session', {
       ...options,
-      env: { ...this.env, INGESTION_URL: this.ingestion.url, COMPENSATION_URL: this.compensation.url, ...options.env },
+      env: { ...this.env, INGESTION_URL: this.ingestion.url, COMPENSATION_URL: this.compensation.url, RECALL_URL: this.recall.url, ...options.env },
     });
     this.gateways.push(gw);
     return gw;
@@ -55,6 +57,6 @@ export class TestSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.ingestion, this.compensation, ...this.fanout, ...this.gateways].map((p) => p.stop('SIGTERM')));
+    await Promise.all([this.ingestion, this.compensation, this.recall, ...this.fanout, ...this.gateways].map((p) => p.stop('SIGTERM')));
   }
 }

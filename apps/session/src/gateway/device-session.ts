@@ -113,6 +113,9 @@ export class DeviceSession {
       case 'ping':
         this.send({ t: 'pong', id: frame.id });
         return;
+      case 'recall':
+        void this.onRecall(frame.id, frame.messageUid);
+        return;
     }
   }
 
@@ -195,6 +198,15 @@ export class DeviceSession {
       } catch (err) {
         this.fail(err, frame.id);
       }
+    }
+  }
+
+  private async onRecall(id: string, messageUid: string): Promise<void> {
+    try {
+      const result = await this.deps.recalls.recall({ appKey: this.appKey, messageUid, userId: this.userId, deviceId: this.deviceId });
+      this.send({ t: 'recalled', id, ...result });
+    } catch (err) {
+      this.fail(err, id);
     }
   }
 

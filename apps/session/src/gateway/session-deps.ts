@@ -3,7 +3,7 @@ import { DeviceRepository, SessionRepository, StreamRepository } from '@msync/pe
 import { AppDirectory } from '@msync/platform';
 import { LoginPolicy } from './login-policy';
 import { TokenVerifier } from '../auth/token-verifier';
-import { IngestionClient, StreamReader } from '../clients/service-clients';
+import { IngestionClient, RecallClient, StreamReader } from '../clients/service-clients';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { CursorWriter } from '../cursor/cursor-writer';
 import { SessionRegistry } from './session-registry';
@@ -23,5 +23,6 @@ export class SessionDeps {
     readonly sessions: SessionRepository,
     readonly apps: AppDirectory,
     readonly streamStore: StreamRepository,
+    readonly recalls: RecallClient,
   ) {}
 }

@@ -22,5 +22,7 @@ export const messageSchema = z.object({
   /** Set when the message came from a device; lets gateways spare that device its own echo. */
   senderDeviceId: deviceIdSchema.optional(),
   clientMsgId: z.string().max(128).optional(),
+  /** Set when the message was recalled: its content is gone (empty). */
+  recalledAt: z.number().int().optional(),
 });
 export type Message = z.infer<typeof messageSchema>;

@@ -44,11 +44,14 @@ export const ackFrameSchema = z.strictObject({
 
 export const pingFrameSchema = z.strictObject({ t: z.literal('ping'), id: requestId.optional() });
 
-export const clientFrameSchema = z.discriminatedUnion('t', [helloFrameSchema, sendFrameSchema, ackFrameSchema, pingFrameSchema]);
+/** Recall one of the user's own messages (answered with `recalled` or an error). */
+export const recallFrameSchema = z.strictObject({ t: z.literal('recall'), id: requestId, messageUid: z.string().min(1).max(64) });
+
+export const clientFrameSchema = z.discriminatedUnion('t', [helloFrameSchema, sendFrameSchema, ackFrameSchema, pingFrameSchema, recallFrameSchema]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type HelloFrame = z.infer<typeof helloFrameSchema>;
 export type SendFrame = z.infer<typeof sendFrameSchema>;
-export const CLIENT_FRAME_TYPES = ['hello', 'send', 'ack', 'ping'] as const;
+export const CLIENT_FRAME_TYPES = ['hello', 'send', 'ack', 'ping', 'recall'] as const;
 
 // ---- server -> device -------------------------------------------------------------------
 
@@ -112,6 +115,9 @@ export const kickFrameSchema = z.object({ t: z.literal('kick'), reason: kickReas
 
 export const pongFrameSchema = z.object({ t: z.literal('pong'), id: z.string().optional() });
 
+/** Answer to `recall`: the message is recalled (a `recall` event follows in the stream). */
+export const recalledFrameSchema = z.object({ t: z.literal('recalled'), id: z.string(), messageUid: z.string(), recalledAt: z.number().int() });
+
 export const serverFrameSchema = z.discriminatedUnion('t', [
   welcomeFrameSchema,
   eventFrameSchema,
@@ -123,6 +129,7 @@ export const serverFrameSchema = z.discriminatedUnion('t', [
   errorFrameSchema,
   kickFrameSchema,
   pongFrameSchema,
+  recalledFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 export type EventFrame = z.infer<typeof eventFrameSchema>;

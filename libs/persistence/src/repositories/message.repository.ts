@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { returningRows } from './returning';
 import type { ConversationType, Message } from '@msync/contracts';
 
 export interface StoredMessage extends Message {
@@ -117,6 +118,17 @@ export class MessageRepository {
       [olderThan, limit],
     );
     return rows.map((r) => ({ appKey: r.app_key, message: toMessage(r) }));
+  }
+
+  /** Marks the message recalled and drops its content; returns false when it already was. */
+  async markRecalled(appKey: string, messageUid: string, recalledBy: string, at: Date): Promise<boolean> {
+    const rows = returningRows<{ message_uid: string }>(
+      await this.db.query(
+        `UPDATE messages SET content = NULL, recalled_at = $3, recalled_by = $4 WHERE app_key = $1 AND message_uid = $2 AND recalled_at IS NULL RETURNING message_uid`,
+        [appKey, messageUid, at, recalledBy],
+      ),
+    );
+    return rows.length > 0;
   }
 
   async findByUid(appKey: string, messageUid: string): Promise<StoredMessage | null> {

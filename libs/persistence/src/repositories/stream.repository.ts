@@ -77,6 +77,15 @@ export class StreamRepository {
     return rows.length > 0 ? Number(rows[0].delivered_seq) : 0;
   }
 
+  /** Users whose streams hold the message (the participants a recall must reach). */
+  async holdersOf(appKey: string, messageUid: string): Promise<string[]> {
+    const rows: { user_id: string }[] = await this.db.query(
+      `SELECT DISTINCT user_id FROM stream_events WHERE app_key = $1 AND message_uid = $2 AND event_type = 'message'`,
+      [appKey, messageUid],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   async head(appKey: string, userId: string): Promise<number> {
     const rows: { last_seq: string }[] = await this.db.query(`SELECT last_seq FROM stream_heads WHERE app_key = $1 AND user_id = $2`, [appKey, userId]);
     return rows.length > 0 ? Number(rows[0].last_seq) : 0;
@@ -119,6 +128,7 @@ function toStoredEvent(r: StreamReadRow): StoredStreamEvent {
         sentAt: r.sent_at.getTime(),
         senderDeviceId: r.sender_device_id ?? undefined,
         clientMsgId: r.client_msg_id ?? undefined,
+        recalledAt: r.recalled_at?.getTime(),
       },
     },
   };
