@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { returningRows } from './returning';
-import type { ConversationType, Message } from '@msync/contracts';
+import type { Message } from '@msync/contracts';
+import { deliveredMessage, type DeliveredMessageRow } from './message-row';
 
 export interface StoredMessage extends Message {
   includeSender: boolean;
@@ -11,20 +12,10 @@ export interface StoredMessage extends Message {
   recalledBy?: string;
 }
 
-interface MessageRow {
-  message_uid: string;
-  conversation_type: ConversationType;
-  sender_id: string;
-  target_id: string;
-  object_name: string;
-  content: string | null;
-  sent_at: Date;
-  sender_device_id: string | null;
-  client_msg_id: string | null;
+interface MessageRow extends DeliveredMessageRow {
   include_sender: boolean;
   to_user_ids: string[] | null;
   published_at: Date | null;
-  recalled_at: Date | null;
   recalled_by: string | null;
 }
 
@@ -33,19 +24,10 @@ const COLUMNS = `message_uid, conversation_type, sender_id, target_id, object_na
 
 function toMessage(r: MessageRow): StoredMessage {
   return {
-    messageUid: r.message_uid,
-    conversationType: r.conversation_type,
-    senderId: r.sender_id,
-    targetId: r.target_id,
-    objectName: r.object_name,
-    content: r.content ?? '',
-    sentAt: r.sent_at.getTime(),
-    senderDeviceId: r.sender_device_id ?? undefined,
-    clientMsgId: r.client_msg_id ?? undefined,
+    ...deliveredMessage(r),
     includeSender: r.include_sender,
     toUserIds: r.to_user_ids ?? undefined,
     publishedAt: r.published_at?.getTime(),
-    recalledAt: r.recalled_at?.getTime(),
     recalledBy: r.recalled_by ?? undefined,
   };
 }

@@ -1,24 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { returningRows } from './returning';
-import type { ConversationType, StreamAppend, StreamEventBody, UserEvent } from '@msync/contracts';
+import type { StreamAppend, StreamEventBody, UserEvent } from '@msync/contracts';
+import { deliveredMessage, type DeliveredMessageRow } from './message-row';
 
-interface StreamReadRow {
+interface StreamReadRow extends DeliveredMessageRow {
   seq: string;
   event_key: string;
   event_type: 'message' | 'recall';
   occurred_at: Date;
   origin_device_id: string | null;
-  message_uid: string;
-  conversation_type: ConversationType;
-  sender_id: string;
-  target_id: string;
-  object_name: string;
-  content: string | null;
-  sent_at: Date;
-  sender_device_id: string | null;
-  client_msg_id: string | null;
-  recalled_at: Date | null;
   recalled_by: string | null;
 }
 
@@ -114,22 +105,5 @@ function toStoredEvent(r: StreamReadRow): StoredStreamEvent {
   if (r.event_type === 'recall') {
     return { ...base, body: { type: 'recall', messageUid: r.message_uid, recalledBy: r.recalled_by ?? r.sender_id, recalledAt: (r.recalled_at ?? r.occurred_at).getTime() } };
   }
-  return {
-    ...base,
-    body: {
-      type: 'message',
-      message: {
-        messageUid: r.message_uid,
-        conversationType: r.conversation_type,
-        senderId: r.sender_id,
-        targetId: r.target_id,
-        objectName: r.object_name,
-        content: r.content ?? '',
-        sentAt: r.sent_at.getTime(),
-        senderDeviceId: r.sender_device_id ?? undefined,
-        clientMsgId: r.client_msg_id ?? undefined,
-        recalledAt: r.recalled_at?.getTime(),
-      },
-    },
-  };
+  return { ...base, body: { type: 'message', message: deliveredMessage(r) } };
 }
