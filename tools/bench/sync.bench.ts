@@ -74,6 +74,8 @@ async function main() {
 
     const catchup = await measureCatchup(system, mgmt, run, devices);
     log('catch-up done', catchup);
+    const recall = await measureRecall(devices, users);
+    log('recall done', recall);
     await Promise.all(devices.map((d) => d.client.close()));
 
     const summary = {
@@ -86,6 +88,7 @@ async function main() {
       p99AtHighestSustainedMs: best?.p99 ?? null,
       steps,
       catchup,
+      recall,
       gatewayRssPerDeviceBytes: rssPerDevice,
       cores: cpus().length,
     };
@@ -227,4 +230,42 @@ async function stageTimings(system: TestSystem) {
     if (age.length === 2) out['live event age ms (mean)'] = Math.round((age[0][1] / age[1][1]) * 10000) / 10;
   }
   return out;
+}
+
+/**
+ * Recall latency: BENCH_RECALLS messages (default 100) are sent and then recalled one after another by
+ * their sender; the time from each recall call to its recall event on every device that must see it
+ * (the recipient's 3 devices and the sender's 3).
+ */
+async function measureRecall(devices: Device[], users: string[]) {
+  const count = Number(env('BENCH_RECALLS', '100'));
+  const seen = new Map<string, number[]>();
+  const listeners = devices.map((d) => {
+    const fn = (frame: { body: { type: string; messageUid?: string } }) => {
+      if (frame.body.type === 'recall' && frame.body.messageUid) {
+        const list = seen.get(frame.body.messageUid) ?? [];
+        list.push(performance.now());
+        seen.set(frame.body.messageUid, list);
+      }
+    };
+    d.client.on('event', fn);
+    return { d, fn };
+  });
+  const latencies: number[] = [];
+  let incomplete = 0;
+  for (let i = 0; i < count; i++) {
+    const sender = devices[(i * 7) % devices.length];
+    const target = users[(sender.userIndex + 1) % users.length];
+    const { messageUid } = await sender.client.send({ conversationType: 'private', targetId: target, objectName: 'RC:TxtMsg', content: { recallMe: i } });
+    await sleep(150); // let the message reach every stream first
+    const start = performance.now();
+    await sender.client.recall(messageUid);
+    const deadline = performance.now() + 5_000;
+    while ((seen.get(messageUid)?.length ?? 0) < DEVICES * 2 && performance.now() < deadline) await sleep(2);
+    const times = seen.get(messageUid) ?? [];
+    if (times.length < DEVICES * 2) incomplete += 1;
+    for (const t of times) latencies.push(t - start);
+  }
+  for (const { d, fn } of listeners) d.client.off('event', fn);
+  return { recalls: count, incomplete, latencyMs: summarize(latencies) };
 }
