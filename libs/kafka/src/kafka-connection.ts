@@ -77,10 +77,6 @@ export class KafkaConnection {
     if (dead) throw new Error(`consumer ${dead.groupId} stopped: ${dead.failure!.message}`);
   }
 
-  adminClient(): Admin {
-    return this.admin;
-  }
-
   async stopConsumers(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
   }

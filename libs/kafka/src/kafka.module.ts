@@ -1,6 +1,5 @@
 import {
   Global,
-
   Injectable,
   Module,
   type BeforeApplicationShutdown,

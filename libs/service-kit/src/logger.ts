@@ -1,19 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger as PinoLogger } from 'pino';
 
-/**
- * Ids a log line carries. They are bound explicitly (`loggerFor(ctx).child(ids)`), not through
- * AsyncLocalStorage: on Node 20 that turns on promise hooks for the whole process, which cost this
- * service about half its latency under load (docs/benchmarks.md).
- */
-export interface LogContext {
-  traceId?: string;
-  appKey?: string;
-  userId?: string;
-  deviceId?: string;
-  messageUid?: string;
-}
-
 /** Field names whose values never reach a log line. */
 const REDACTED_PATHS = [
   'secret',

@@ -23,13 +23,6 @@ const batchSchema = z.strictObject({ messages: z.array(z.unknown()).min(1).max(5
 export class InternalMessagesController {
   constructor(private readonly accept: AcceptMessageUseCase) {}
 
-  @Post('messages')
-  @HttpCode(200)
-  send(@Body() body: unknown) {
-    const input = parseInput(deviceSendSchema, body);
-    return this.accept.execute(input);
-  }
-
   /** Many devices' sends in one request (gateways coalesce them); each item is answered on its own. */
   @Post('messages/batch')
   @HttpCode(200)
