@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@msync/platform';
 import { COMPENSATION_CONFIG, type CompensationConfig } from './config';
 import { StreamReadController } from './stream-read/stream-read.controller';
+import { ChannelListRepository } from './window/channel-list.repository';
+import { CompensationWindowService } from './window/compensation-window.service';
 
 @Module({})
 export class CompensationModule {
@@ -12,6 +14,8 @@ export class CompensationModule {
       controllers: [StreamReadController],
       providers: [
         { provide: COMPENSATION_CONFIG, useValue: config },
+        ChannelListRepository,
+        CompensationWindowService,
       ],
     };
   }

@@ -5,6 +5,7 @@ export { SyncClientError, ClientErrorCodes } from './errors';
 export { TypedEmitter, type EventMap, type Listener } from './typed-emitter';
 export type { WebSocketConstructor, WebSocketLike } from './websocket';
 export type {
+  ChannelsFrame,
   CloseInfo,
   EventFrame,
   OwnFrame,

@@ -12,6 +12,8 @@ const EVENT_NAMES: Array<keyof SyncClientEvents> = [
   'event',
   'own',
   'synced',
+  'channels',
+  'page',
   'transient',
   'kicked',
   'error',
@@ -126,6 +128,39 @@ describe('SyncClient against a scripted server', () => {
     expect(conn.frames.slice(1)).toEqual([{ t: 'ack', seq: 44 }]);
     expect(store.saved).toEqual([44]);
     expect(client.stats).toMatchObject({ eventsApplied: 3, duplicatesDropped: 0, gapsDetected: 0, acksSent: 1 });
+  });
+
+  it('a compensating device gets the channel list and asks for each replay page once it applied the previous one', async () => {
+    const { client, eventsOf } = makeClient({ cursorStore: new MemoryCursorStore(null) });
+    const conn = await connected(client, 10);
+    const channels = { t: 'channels', since: 5, truncated: false, channels: [{ conversationType: 'private', targetId: 'bob', lastMessage: message(12), lastActivityAt: 12, unreadCount: 2 }] };
+    conn.send(channels);
+    conn.send(eventFrame(11));
+    conn.send({ t: 'more', seq: 11 });
+    await waitUntil(() => conn.framesOfType('next').length === 1, 'a next frame');
+    conn.send(eventFrame(12));
+    conn.send({ t: 'synced', seq: 12 });
+    await client.waitForSynced(2_000);
+
+    expect(eventsOf('channels')).toEqual([channels]);
+    expect(eventsOf('page')).toEqual([11]);
+    expect(eventsOf('event')).toEqual([eventFrame(11), eventFrame(12)]);
+    expect(conn.framesOfType('next')).toHaveLength(1);
+  });
+
+  it('with autoNextPage off the next page is asked for by nextPage(), once per page', async () => {
+    const { client, eventsOf } = makeClient({ cursorStore: new MemoryCursorStore(10), autoNextPage: false });
+    const conn = await connected(client, 10);
+    conn.send(eventFrame(11));
+    conn.send({ t: 'more', seq: 11 });
+    await waitUntil(() => eventsOf('page').length === 1, 'a page event');
+    await sleep(50);
+    expect(conn.framesOfType('next')).toEqual([]);
+    client.nextPage();
+    client.nextPage();
+    await waitUntil(() => conn.framesOfType('next').length === 1, 'a next frame');
+    await sleep(50);
+    expect(conn.framesOfType('next')).toHaveLength(1);
   });
 
   it('drops events at or below the cursor silently and counts them', async () => {

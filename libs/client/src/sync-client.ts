@@ -47,6 +47,7 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
   private readonly backoff: Backoff;
   private readonly reconnectEnabled: boolean;
   private readonly ackIntervalMs: number;
+  private readonly autoNextPage: boolean;
   private readonly requestTimeoutMs: number;
   private readonly pending = new PendingRequests();
   private readonly counters: SyncClientStats = {
@@ -71,6 +72,8 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
   private _sessionId: string | null = null;
   private _userId: string | null = null;
   private welcomed = false;
+  /** The server waits for `next` before the next replay page. */
+  private pagePending = false;
   private _synced = false;
   /** Why the client stopped for good (kick, auth failure); no reconnect while set. */
   private terminalError: SyncClientError | null = null;
@@ -97,6 +100,7 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
     this.backoff = new Backoff(options.backoff);
     this.reconnectEnabled = options.reconnect ?? true;
     this.ackIntervalMs = options.ackIntervalMs ?? 200;
+    this.autoNextPage = options.autoNextPage ?? true;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
@@ -189,6 +193,14 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
     return { messageUid: answer.messageUid, recalledAt: answer.recalledAt };
   }
 
+  /** Asks for the next replay page (only needed with `autoNextPage: false`, after a `page` event). */
+  nextPage(): void {
+    if (this.socket && this.welcomed && this.pagePending) {
+      this.pagePending = false;
+      this.write(this.socket, { t: 'next' });
+    }
+  }
+
   /** Round trip of a `ping` (ms, from the call to the `pong`). */
   async ping(): Promise<number> {
     const started = Date.now();
@@ -279,6 +291,7 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
     this.socket = null;
     this.welcomed = false;
     this._synced = false;
+    this.pagePending = false;
     this.clearTimer('welcomeTimer');
     this.clearTimer('flushTimer');
     void this.enqueueFlush(); // saves the cursor; no ack without a socket
@@ -355,6 +368,14 @@ export class SyncClient extends TypedEmitter<SyncClientEvents> {
           this._cursor = frame.seq;
           this.scheduleFlush();
         }
+        return;
+      case 'channels':
+        this.emit('channels', frame);
+        return;
+      case 'more':
+        this.pagePending = true;
+        this.emit('page', frame.seq);
+        if (this.autoNextPage) this.nextPage();
         return;
       case 'synced':
         this._synced = true;

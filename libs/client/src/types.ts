@@ -6,6 +6,7 @@ import type { WebSocketConstructor } from './websocket';
 
 export type WelcomeFrame = Extract<ServerFrame, { t: 'welcome' }>;
 export type OwnFrame = Extract<ServerFrame, { t: 'own' }>;
+export type ChannelsFrame = Extract<ServerFrame, { t: 'channels' }>;
 export type { EventFrame };
 
 export interface SyncClientOptions {
@@ -22,6 +23,11 @@ export interface SyncClientOptions {
   reconnect?: boolean;
   /** Reconnect delays. Default: 200 ms doubling up to 10 s, with jitter. */
   backoff?: BackoffOptions;
+  /**
+   * During a replay, ask for the next page as soon as a page is applied. Default true; false leaves it
+   * to `nextPage()` (to pace a long replay, e.g. while the app renders).
+   */
+  autoNextPage?: boolean;
   /** Acks (and cursor saves) are sent at most this often. Default 200 ms. */
   ackIntervalMs?: number;
   /** Deadline of a `send` / `ping` (across reconnects) and of the `welcome` after `hello`. Default 10 s. */
@@ -78,6 +84,13 @@ export interface SyncClientEvents {
   event: [frame: EventFrame];
   /** This device's own send, applied at its seq (not an incoming message). */
   own: [frame: OwnFrame];
+  /**
+   * A device without a cursor (new, or reinstalled): the conversation list rebuilt from the
+   * compensation window, before the window's events.
+   */
+  channels: [frame: ChannelsFrame];
+  /** A replay page is applied (up to `seq`) and more is waiting. */
+  page: [seq: number];
   /** Replay is complete; what follows is live. */
   synced: [seq: number];
   transient: [message: Message];

@@ -12,3 +12,4 @@ export * from './events/inbound-command';
 export * from './asyncapi';
 export * from './protocol/error-codes';
 export * from './protocol/frames';
+export * from './internal/stream-read';

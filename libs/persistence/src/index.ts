@@ -5,6 +5,7 @@ export * from './repositories/app.repository';
 export * from './repositories/device.repository';
 export * from './repositories/group.repository';
 export * from './repositories/message.repository';
+export * from './repositories/message-row';
 export * from './repositories/stream.repository';
 export * from './repositories/stream-partition.repository';
 export * from './repositories/token.repository';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { MemoryCursorStore, SyncClient, type SendInput, type SendResult } from '@msync/client';
+import { MemoryCursorStore, SyncClient, type ChannelsFrame, type SendInput, type SendResult } from '@msync/client';
 import type { EventFrame, Message, Platform, ServerFrame } from '@msync/contracts';
 import { waitFor } from './wait';
 
@@ -11,12 +11,18 @@ export interface TestDeviceOptions {
   /** The device's stored cursor; null: a new device. */
   cursor?: number | null;
   reconnect?: boolean;
+  /** False: replay pages are asked for by `nextPage()`, and `connect` resolves at `welcome`. Default true. */
+  autoNextPage?: boolean;
 }
 
 /** A device as an app would run it (the project's client library over a real WebSocket), recording what it receives. */
 export class TestDevice {
   readonly events: EventFrame[] = [];
   readonly transients: Message[] = [];
+  /** Replay pages the server ended with `more` (the seq each one reached). */
+  readonly pages: number[] = [];
+  /** The compensation channel list, when the device connected without a cursor. */
+  channels?: ChannelsFrame;
   kicked?: string;
   closeCode?: number;
 
@@ -27,6 +33,8 @@ export class TestDevice {
     client.on('event', (frame) => this.events.push(frame));
     client.on('kicked', (reason) => (this.kicked = reason));
     client.on('transient', (message) => this.transients.push(message));
+    client.on('channels', (frame) => (this.channels = frame));
+    client.on('page', (seq) => this.pages.push(seq));
     client.on('close', (info) => (this.closeCode = info.code));
   }
 
@@ -39,11 +47,12 @@ export class TestDevice {
       cursorStore: new MemoryCursorStore(options.cursor === undefined ? 0 : options.cursor),
       reconnect: options.reconnect ?? false,
       ackIntervalMs: 50,
+      autoNextPage: options.autoNextPage ?? true,
     });
     const device = new TestDevice(client, options.deviceId);
     try {
       await client.connect();
-      await client.waitForSynced(60_000);
+      if (options.autoNextPage !== false) await client.waitForSynced(60_000);
     } catch (err) {
       if (device.kicked) return device; // displaced before it finished connecting: the caller checks `kicked`
       throw err;

@@ -1,14 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type ErrorCode, type StreamEventBody } from '@msync/contracts';
+import { DomainError, type CompensationWindow, type ErrorCode, type StreamPage } from '@msync/contracts';
 import { Coalescer } from '@msync/service-kit';
 import { InternalHttpClient } from '@msync/platform';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
-
-export interface StreamPage {
-  events: { seq: number; occurredAt: number; originDeviceId?: string; body: StreamEventBody }[];
-  head: number;
-  complete: boolean;
-}
 
 export interface SendResult {
   messageUid: string;
@@ -44,9 +38,10 @@ export class StreamReader {
     return this.http.request<StreamPage>('GET', `/internal/v1/streams/events?${q}`);
   }
 
-  async head(appKey: string, userId: string): Promise<number> {
+  /** The compensation window (app setting) of a device that connects without a cursor. */
+  window(appKey: string, userId: string): Promise<CompensationWindow> {
     const q = new URLSearchParams({ appKey, userId });
-    return (await this.http.request<{ head: number }>('GET', `/internal/v1/streams/head?${q}`)).head;
+    return this.http.request<CompensationWindow>('GET', `/internal/v1/streams/window?${q}`);
   }
 }
 

@@ -1,12 +1,15 @@
-import type { EventFrame, UserEvent } from '@msync/contracts';
-import type { StreamPage } from '../clients/service-clients';
+import type { ChannelsFrame, CompensationWindow, EventFrame, StreamPage, UserEvent } from '@msync/contracts';
 import { SerialQueue } from './serial-queue';
 
 export interface DeliverySink {
   welcome(cursor: number): void;
+  /** Compensation only: the channel list rebuilt from the window, before its events. */
+  channels(frame: Omit<ChannelsFrame, 't'>): void;
   event(frame: EventFrame): void;
   /** The device's own send, appended at `seq`: it only needs to advance its cursor. */
   own(seq: number, messageUid: string): void;
+  /** A replay page is out (up to `seq`) and more is waiting: the device asks for it with `next`. */
+  more(seq: number): void;
   synced(seq: number): void;
   /** Single-device mode: events up to `seq` went to another device. */
   skip(seq: number): void;
@@ -14,18 +17,26 @@ export interface DeliverySink {
 
 export interface StreamSource {
   page(after: number, limit: number): Promise<StreamPage>;
-  head(): Promise<number>;
+  window(): Promise<CompensationWindow>;
 }
 
 /**
  * Delivers one user's stream to one device in order, each sequence number once.
- * Everything (the initial replay and every live event) runs through one serial queue, so a live
- * event that arrives during the replay waits, and is dropped if the replay already sent it. A live
- * event beyond the next expected number means the fast path skipped something: the missing range
- * is read from the stream (the source of truth) first.
+ *
+ * First the replay: after the device's cursor, or for a device without one, the compensation window
+ * (with the channel list first). The replay goes a page at a time; after each page the device must ask
+ * for the next, so a long replay never floods a slow device. Live events that arrive meanwhile are
+ * not queued: the replay reads them from the stream, up to the highest one seen.
+ *
+ * Then live: every live event runs through one serial queue. One beyond the next expected number means
+ * the fast path skipped something: the missing range is read from the stream (the source of truth) first.
  */
 export class DeviceDelivery {
   private sent = 0;
+  private replaying = true;
+  /** Highest live seq seen during the replay. */
+  private liveSeen = 0;
+  private pageRequested: (() => void) | null = null;
   private readonly queue: SerialQueue;
 
   constructor(
@@ -44,33 +55,47 @@ export class DeviceDelivery {
   }
 
   /**
-   * Starts after `cursor` (null: a device without history starts at the head). A cursor older than
-   * what the stream still holds starts at the oldest event held; one beyond the head starts at the head.
-   * The `welcome` frame tells the device the cursor the server uses.
+   * Starts after `cursor`; null: a device without history gets the compensation window. A cursor older
+   * than what the stream still holds starts at the oldest event held; one beyond the head starts at the
+   * head. The `welcome` frame tells the device the cursor the server uses.
    */
   start(cursor: number | null): void {
     this.queue.push(async () => {
+      let first: StreamPage | undefined;
       if (cursor === null) {
-        this.sent = await this.source.head();
-        this.sink.welcome(this.sent);
-        this.sink.synced(this.sent);
-        return;
+        const window = await this.source.window();
+        this.sent = window.after;
+        this.sink.welcome(window.after);
+        this.sink.channels({ since: window.since, channels: window.channels, truncated: window.truncated });
+      } else {
+        first = await this.source.page(cursor, this.pageSize);
+        let start = Math.min(cursor, first.head);
+        if (first.events.length > 0 && first.events[0].seq > cursor + 1) start = first.events[0].seq - 1;
+        this.sent = start;
+        this.sink.welcome(start);
       }
-      const first = await this.source.page(cursor, this.pageSize);
-      let start = Math.min(cursor, first.head);
-      if (first.events.length > 0 && first.events[0].seq > cursor + 1) start = first.events[0].seq - 1;
-      this.sent = start;
-      this.sink.welcome(start);
-      this.emitPage(first);
-      if (!first.complete) await this.replay(Number.MAX_SAFE_INTEGER);
-      this.sink.synced(this.sent);
+      await this.replay(first);
+      this.replaying = false;
+      if (this.liveSeen > this.sent) await this.fill(this.liveSeen);
+      if (!this.queue.closed) this.sink.synced(this.sent);
     });
   }
 
+  /** The device asks for the next replay page. */
+  nextPage(): void {
+    const requested = this.pageRequested;
+    this.pageRequested = null;
+    requested?.();
+  }
+
   onLive(event: UserEvent): void {
+    if (this.replaying) {
+      this.liveSeen = Math.max(this.liveSeen, event.seq);
+      return;
+    }
     this.queue.push(async () => {
       if (event.seq <= this.sent) return;
-      if (event.seq > this.sent + 1) await this.replay(event.seq - 1);
+      if (event.seq > this.sent + 1) await this.fill(event.seq - 1);
       if (event.seq <= this.sent) return;
       this.emit({ seq: event.seq, occurredAt: event.occurredAt, originDeviceId: event.originDeviceId, body: event.body }, true);
     });
@@ -78,15 +103,34 @@ export class DeviceDelivery {
 
   close(): void {
     this.queue.close();
+    this.nextPage(); // lets a replay that waits for the device end
   }
 
-  /** Reads pages until `upTo` (inclusive) or the end of the stream. */
-  private async replay(upTo: number): Promise<void> {
+  /** Page by page until the head, waiting for the device's `next` between pages. */
+  private async replay(first?: StreamPage): Promise<void> {
+    let page = first ?? (await this.read());
+    for (;;) {
+      this.emitPage(page);
+      if (this.queue.closed || page.complete || page.events.length === 0) return;
+      const requested = new Promise<void>((resolve) => (this.pageRequested = resolve));
+      this.sink.more(this.sent);
+      await requested;
+      if (this.queue.closed) return;
+      page = await this.read();
+    }
+  }
+
+  /** Live gap fill: reads until `upTo` (inclusive) or the end of the stream, without waiting. */
+  private async fill(upTo: number): Promise<void> {
     while (!this.queue.closed && this.sent < upTo) {
       const page = await this.source.page(this.sent, Math.min(this.pageSize, upTo - this.sent));
       this.emitPage(page, upTo);
       if (page.complete || page.events.length === 0) return;
     }
+  }
+
+  private read(): Promise<StreamPage> {
+    return this.source.page(this.sent, this.pageSize);
   }
 
   private emitPage(page: StreamPage, upTo = Number.MAX_SAFE_INTEGER): void {

@@ -1,5 +1,5 @@
 import type { UserEvent } from '@msync/contracts';
-import type { StreamPage } from '../clients/service-clients';
+import type { StreamPage } from '@msync/contracts';
 import type { DeliverySink } from './device-delivery';
 import { SingleDeviceDelivery } from './single-device-delivery';
 
@@ -26,7 +26,7 @@ describe('SingleDeviceDelivery', () => {
         const events = stream.filter((e) => e.seq > after).slice(0, limit);
         return { events, head: stream.length, complete: events.length < limit };
       },
-      head: async () => stream.length,
+      window: async () => ({ after: 0, head: stream.length, since: 0, channels: [], truncated: false }),
     };
     const frames: string[] = [];
     const sink: DeliverySink = {
@@ -35,6 +35,8 @@ describe('SingleDeviceDelivery', () => {
       own: (s) => frames.push(`own:${s}`),
       synced: (s) => frames.push(`synced:${s}`),
       skip: (s) => frames.push(`skip:${s}`),
+      more: (s) => frames.push(`more:${s}`),
+      channels: () => frames.push('channels'),
     };
     delivered = 2; // events 1-2 went to another device before this one connected
     const d = new SingleDeviceDelivery(source, claim, sink, 100, (err) => {

@@ -7,6 +7,7 @@ import {
   ErrorCodes,
   clientFrameSchema,
   type ErrorCode,
+  type ChannelsFrame,
   type EventFrame,
   type HelloFrame,
   type KickReason,
@@ -116,6 +117,9 @@ export class DeviceSession {
       case 'recall':
         void this.onRecall(frame.id, frame.messageUid);
         return;
+      case 'next':
+        if (this.delivery instanceof DeviceDelivery) this.delivery.nextPage();
+        return;
     }
   }
 
@@ -146,10 +150,12 @@ export class DeviceSession {
     this.state = 'open';
     const source = {
       page: (after: number, limit: number) => this.deps.streams.page(this.appKey, this.userId, after, limit),
-      head: () => this.deps.streams.head(this.appKey, this.userId),
+      window: () => this.deps.streams.window(this.appKey, this.userId),
     };
     const sink = {
       welcome: (cursor: number) => this.send({ t: 'welcome', sessionId: this.sessionId, userId: this.userId, cursor }),
+      channels: (frame: Omit<ChannelsFrame, 't'>) => this.send({ t: 'channels', ...frame }),
+      more: (seq: number) => this.send({ t: 'more', seq }),
       event: (frame: EventFrame) => this.send(frame),
       own: (seq: number, messageUid: string) => this.send({ t: 'own', seq, messageUid }),
       synced: (seq: number) => this.send({ t: 'synced', seq }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceIdSchema, objectNameSchema, platformSchema, userIdSchema } from '../primitives';
+import { conversationTypeSchema, deviceIdSchema, objectNameSchema, platformSchema, userIdSchema } from '../primitives';
 import { streamEventBodySchema } from '../events/stream-event';
 import { kickReasonSchema } from '../events/device-control.event';
 import { messageSchema } from '../events/message';
@@ -47,11 +47,21 @@ export const pingFrameSchema = z.strictObject({ t: z.literal('ping'), id: reques
 /** Recall one of the user's own messages (answered with `recalled` or an error). */
 export const recallFrameSchema = z.strictObject({ t: z.literal('recall'), id: requestId, messageUid: z.string().min(1).max(64) });
 
-export const clientFrameSchema = z.discriminatedUnion('t', [helloFrameSchema, sendFrameSchema, ackFrameSchema, pingFrameSchema, recallFrameSchema]);
+/** During a replay: the device has applied the page and asks for the next one (answers `more`). */
+export const nextFrameSchema = z.strictObject({ t: z.literal('next') });
+
+export const clientFrameSchema = z.discriminatedUnion('t', [
+  helloFrameSchema,
+  sendFrameSchema,
+  ackFrameSchema,
+  pingFrameSchema,
+  recallFrameSchema,
+  nextFrameSchema,
+]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type HelloFrame = z.infer<typeof helloFrameSchema>;
 export type SendFrame = z.infer<typeof sendFrameSchema>;
-export const CLIENT_FRAME_TYPES = ['hello', 'send', 'ack', 'ping', 'recall'] as const;
+export const CLIENT_FRAME_TYPES = ['hello', 'send', 'ack', 'ping', 'recall', 'next'] as const;
 
 // ---- server -> device -------------------------------------------------------------------
 
@@ -83,6 +93,39 @@ export const ownFrameSchema = z.object({
  * device of the user. Advance the cursor to `seq`; there is nothing to show.
  */
 export const skipFrameSchema = z.object({ t: z.literal('skip'), seq: z.number().int().nonnegative() });
+
+/**
+ * A replay page is out and more of the stream is waiting: the device sends `next` when it has applied
+ * the page. Nothing more comes (live events included) until it does, so a long replay cannot flood it.
+ */
+export const moreFrameSchema = z.object({ t: z.literal('more'), seq: z.number().int().nonnegative() });
+
+/** One conversation of the channel list a compensating device gets. */
+export const channelSchema = z.object({
+  conversationType: conversationTypeSchema,
+  /** The peer (private, system) or the group. */
+  targetId: userIdSchema,
+  /** Newest message of the conversation inside the window (as stored now: a recalled one has no content). */
+  lastMessage: messageSchema,
+  /** Newest event of the conversation inside the window (a message or a recall). */
+  lastActivityAt: z.number().int(),
+  /** Messages from others inside the window, after the user's own last message there, not recalled. */
+  unreadCount: z.number().int().nonnegative(),
+});
+export type Channel = z.infer<typeof channelSchema>;
+
+/**
+ * Compensation (a device without a cursor): the conversation list rebuilt from the window, newest
+ * activity first, before the window's events. Conversations with no message inside the window are not in it.
+ */
+export const channelsFrameSchema = z.object({
+  t: z.literal('channels'),
+  /** Start of the window (epoch ms): events from then on follow. */
+  since: z.number().int(),
+  channels: z.array(channelSchema),
+  /** True when the list was cut at the gateway's limit (the oldest conversations are left out). */
+  truncated: z.boolean(),
+});
 
 /** Replay after the cursor is complete; live events follow. */
 export const syncedFrameSchema = z.object({ t: z.literal('synced'), seq: z.number().int().nonnegative() });
@@ -124,6 +167,8 @@ export const serverFrameSchema = z.discriminatedUnion('t', [
   ownFrameSchema,
   skipFrameSchema,
   syncedFrameSchema,
+  moreFrameSchema,
+  channelsFrameSchema,
   sentFrameSchema,
   transientFrameSchema,
   errorFrameSchema,
@@ -133,6 +178,7 @@ export const serverFrameSchema = z.discriminatedUnion('t', [
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 export type EventFrame = z.infer<typeof eventFrameSchema>;
+export type ChannelsFrame = z.infer<typeof channelsFrameSchema>;
 export type ErrorFrame = z.infer<typeof errorFrameSchema>;
 
 /** WebSocket close codes the gateway uses (4000-4999 are the application's). */

@@ -77,6 +77,22 @@ export class StreamRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /**
+   * Where a window that starts at `since` begins: the seq just before the user's first event that
+   * happened at or after `since` (the head when there is none). An event is appended after it
+   * happens, so the `created_at` bound (an hour of slack for clock skew between hosts) only prunes
+   * partitions.
+   */
+  async seqBefore(appKey: string, userId: string, since: Date): Promise<{ after: number; head: number }> {
+    const rows: { first_seq: string | null; head: string | null }[] = await this.db.query(
+      `SELECT (SELECT min(seq) FROM stream_events WHERE app_key = $1 AND user_id = $2 AND occurred_at >= $3 AND created_at >= $3::timestamptz - interval '1 hour') AS first_seq,
+              (SELECT last_seq FROM stream_heads WHERE app_key = $1 AND user_id = $2) AS head`,
+      [appKey, userId, since],
+    );
+    const head = Number(rows[0].head ?? 0);
+    return { after: rows[0].first_seq === null ? head : Math.min(Number(rows[0].first_seq) - 1, head), head };
+  }
+
   async head(appKey: string, userId: string): Promise<number> {
     const rows: { last_seq: string }[] = await this.db.query(`SELECT last_seq FROM stream_heads WHERE app_key = $1 AND user_id = $2`, [appKey, userId]);
     return rows.length > 0 ? Number(rows[0].last_seq) : 0;

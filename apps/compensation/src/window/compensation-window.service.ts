@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CompensationWindow } from '@msync/contracts';
+import { AppDirectory } from '@msync/platform';
+import { StreamRepository } from '@msync/persistence';
+import { COMPENSATION_CONFIG, type CompensationConfig } from '../config';
+import { ChannelListRepository } from './channel-list.repository';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What a device without a cursor (new, or reinstalled and without its local database) starts from:
+ * the user's events of the app's compensation window (never older than the retention) and the
+ * conversation list rebuilt from them.
+ */
+@Injectable()
+export class CompensationWindowService {
+  constructor(
+    private readonly apps: AppDirectory,
+    private readonly streams: StreamRepository,
+    private readonly channels: ChannelListRepository,
+    @Inject(COMPENSATION_CONFIG) private readonly config: CompensationConfig,
+  ) {}
+
+  async window(appKey: string, userId: string, now = Date.now()): Promise<CompensationWindow> {
+    const { settings } = await this.apps.require(appKey);
+    const since = new Date(now - Math.min(settings.compensationDays, settings.retentionDays) * DAY_MS);
+    const { after, head } = await this.streams.seqBefore(appKey, userId, since);
+    const limit = this.config.CHANNEL_LIST_MAX;
+    const channels =
+      head > after
+        ? await this.channels.list({ appKey, userId, after, upTo: head, appendedSince: new Date(since.getTime() - 3_600_000), limit: limit + 1 })
+        : [];
+    return { after, head, since: since.getTime(), channels: channels.slice(0, limit), truncated: channels.length > limit };
+  }
+}
