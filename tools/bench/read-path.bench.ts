@@ -9,7 +9,8 @@ import { summarize } from './stats';
  * How should a session gateway reach the compensation service's read path: a direct internal HTTP
  * call, or request/reply over Kafka? Measures, on the local services, PostgreSQL and Kafka:
  * - `http`: a page of 50 events (`/internal/v1/streams/events`) and a compensation window
- *   (`/internal/v1/streams/window`), end to end: HTTP + the database read + JSON;
+ *   (`/internal/v1/streams/window`), end to end: HTTP + the database read + JSON; and `/healthz`
+ *   (transport only);
  * - `kafkaTransportOnly`: the same page body as a request on one topic and a reply on another, with a
  *   responder that answers at once (no database read), on the project's producer settings (acks=all,
  *   idempotent, TCP_NODELAY): a lower bound for a Kafka read path.
@@ -43,6 +44,7 @@ async function main() {
 
     const httpPage = await timed(ROUNDS, () => get(pagePath));
     const httpWindow = await timed(ROUNDS, () => get(`/internal/v1/streams/window?${q()}`));
+    const httpTransport = await timed(ROUNDS, () => get('/healthz'));
     log('http done', { page: httpPage, window: httpWindow });
     const kafka = await kafkaRoundTrips(pageBody);
     log('kafka done', kafka);
@@ -53,7 +55,7 @@ async function main() {
         rounds: ROUNDS,
         pageEvents: 50,
         pageBytes: Buffer.byteLength(pageBody),
-        http: { pageMs: httpPage, windowMs: httpWindow },
+        http: { pageMs: httpPage, windowMs: httpWindow, transportOnlyMs: httpTransport },
         kafkaTransportOnly: { roundTripMs: kafka },
       })}\n`,
     );

@@ -34,27 +34,26 @@ export class ChannelListRepository {
   async list(q: ChannelListQuery): Promise<Channel[]> {
     const rows: ChannelRow[] = await this.db.query(
       `WITH w AS (
-         SELECT e.seq, e.event_type, e.occurred_at, m.conversation_type, m.sender_id, m.recalled_at,
+         SELECT e.seq, e.event_type, e.occurred_at, e.message_uid, m.conversation_type, m.sender_id, m.recalled_at,
                 CASE WHEN m.conversation_type = 'group' OR m.sender_id = $2 THEN m.target_id ELSE m.sender_id END AS channel_id
          FROM stream_events e
          JOIN messages m ON m.app_key = e.app_key AND m.message_uid = e.message_uid
          WHERE e.app_key = $1 AND e.user_id = $2 AND e.seq > $3 AND e.seq <= $4 AND e.created_at >= $5
+       ), o AS (
+         SELECT w.*, coalesce(max(seq) FILTER (WHERE event_type = 'message' AND sender_id = $2) OVER (PARTITION BY conversation_type, channel_id), 0) AS last_own_seq
+         FROM w
        ), c AS (
          SELECT conversation_type, channel_id,
                 max(occurred_at) AS last_activity_at,
                 max(seq) FILTER (WHERE event_type = 'message') AS last_message_seq,
-                coalesce(max(seq) FILTER (WHERE event_type = 'message' AND sender_id = $2), 0) AS last_own_seq
-         FROM w GROUP BY conversation_type, channel_id
+                (array_agg(message_uid ORDER BY seq DESC) FILTER (WHERE event_type = 'message'))[1] AS last_message_uid,
+                count(*) FILTER (WHERE event_type = 'message' AND sender_id <> $2 AND recalled_at IS NULL AND seq > last_own_seq) AS unread
+         FROM o GROUP BY conversation_type, channel_id
        )
-       SELECT c.conversation_type AS channel_type, c.channel_id, c.last_activity_at,
-              (SELECT count(*) FROM w
-                WHERE w.conversation_type = c.conversation_type AND w.channel_id = c.channel_id AND w.event_type = 'message'
-                  AND w.sender_id <> $2 AND w.recalled_at IS NULL AND w.seq > c.last_own_seq) AS unread,
+       SELECT c.conversation_type AS channel_type, c.channel_id, c.last_activity_at, c.unread,
               m.message_uid, m.conversation_type, m.sender_id, m.target_id, m.object_name, m.content, m.sent_at,
               m.sender_device_id, m.client_msg_id, m.recalled_at
-       FROM c
-       JOIN stream_events le ON le.app_key = $1 AND le.user_id = $2 AND le.seq = c.last_message_seq AND le.created_at >= $5
-       JOIN messages m ON m.app_key = le.app_key AND m.message_uid = le.message_uid
+       FROM c JOIN messages m ON m.app_key = $1 AND m.message_uid = c.last_message_uid
        ORDER BY c.last_activity_at DESC, c.last_message_seq DESC
        LIMIT $6`,
       [q.appKey, q.userId, q.after, q.upTo, q.appendedSince, q.limit],
