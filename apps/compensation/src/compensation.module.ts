@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@msync/platform';
 import { COMPENSATION_CONFIG, type CompensationConfig } from './config';
+import { StreamPageReader } from './stream-read/stream-page.reader';
 import { StreamReadController } from './stream-read/stream-read.controller';
 import { ChannelListRepository } from './window/channel-list.repository';
 import { CompensationWindowService } from './window/compensation-window.service';
@@ -14,6 +15,7 @@ export class CompensationModule {
       controllers: [StreamReadController],
       providers: [
         { provide: COMPENSATION_CONFIG, useValue: config },
+        StreamPageReader,
         ChannelListRepository,
         CompensationWindowService,
       ],

@@ -1,22 +1,14 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { appKeySchema, userIdSchema, type CompensationWindow, type StreamPage } from '@msync/contracts';
-import { AppDirectory, InternalTokenGuard } from '@msync/platform';
-import { StreamRepository } from '@msync/persistence';
+import { InternalTokenGuard } from '@msync/platform';
 import { parseInput } from '@msync/service-kit';
-import { COMPENSATION_CONFIG, type CompensationConfig } from '../config';
 import { CompensationWindowService } from '../window/compensation-window.service';
+import { StreamPageReader } from './stream-page.reader';
 
-const DAY_MS = 86_400_000;
-
-const userQuerySchema = z.strictObject({ appKey: appKeySchema, userId: userIdSchema });
-
-const pageQuerySchema = z.strictObject({
-  appKey: appKeySchema,
-  userId: userIdSchema,
-  after: z.coerce.number().int().min(0),
-  limit: z.coerce.number().int().min(1).default(500),
-});
+const limit = z.coerce.number().int().min(1).default(500);
+const windowQuerySchema = z.strictObject({ appKey: appKeySchema, userId: userIdSchema, limit });
+const pageQuerySchema = windowQuerySchema.extend({ after: z.coerce.number().int().min(0) });
 
 /**
  * The read path of user streams for the gateways: events after a cursor, oldest first, a page at
@@ -26,29 +18,20 @@ const pageQuerySchema = z.strictObject({
 @UseGuards(InternalTokenGuard)
 export class StreamReadController {
   constructor(
-    private readonly streams: StreamRepository,
-    private readonly apps: AppDirectory,
+    private readonly pages: StreamPageReader,
     private readonly windows: CompensationWindowService,
-    @Inject(COMPENSATION_CONFIG) private readonly config: CompensationConfig,
   ) {}
 
   @Get('events')
-  async events(@Query() query: unknown): Promise<StreamPage> {
+  events(@Query() query: unknown): Promise<StreamPage> {
     const q = parseInput(pageQuerySchema, query);
-    const app = await this.apps.require(q.appKey);
-    const limit = Math.min(q.limit, this.config.STREAM_PAGE_MAX);
-    const notBefore = new Date(Date.now() - app.settings.retentionDays * DAY_MS);
-    const [events, head] = await Promise.all([
-      this.streams.readAfter(q.appKey, q.userId, q.after, limit, notBefore),
-      this.streams.head(q.appKey, q.userId),
-    ]);
-    return { events, head, complete: events.length < limit || events[events.length - 1].seq >= head };
+    return this.pages.page(q.appKey, q.userId, q.after, q.limit);
   }
 
-  /** The compensation window of a device without a cursor: where its replay starts, and its channel list. */
+  /** The compensation window of a device without a cursor: where its replay starts, its channel list, its first page. */
   @Get('window')
-  async window(@Query() query: unknown): Promise<CompensationWindow> {
-    const q = parseInput(userQuerySchema, query);
-    return this.windows.window(q.appKey, q.userId);
+  window(@Query() query: unknown): Promise<CompensationWindow> {
+    const q = parseInput(windowQuerySchema, query);
+    return this.windows.window(q.appKey, q.userId, q.limit);
   }
 }

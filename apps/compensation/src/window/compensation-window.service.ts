@@ -3,6 +3,7 @@ import type { CompensationWindow } from '@msync/contracts';
 import { AppDirectory } from '@msync/platform';
 import { StreamRepository } from '@msync/persistence';
 import { COMPENSATION_CONFIG, type CompensationConfig } from '../config';
+import { StreamPageReader } from '../stream-read/stream-page.reader';
 import { ChannelListRepository } from './channel-list.repository';
 
 const DAY_MS = 86_400_000;
@@ -18,18 +19,20 @@ export class CompensationWindowService {
     private readonly apps: AppDirectory,
     private readonly streams: StreamRepository,
     private readonly channels: ChannelListRepository,
+    private readonly pages: StreamPageReader,
     @Inject(COMPENSATION_CONFIG) private readonly config: CompensationConfig,
   ) {}
 
-  async window(appKey: string, userId: string, now = Date.now()): Promise<CompensationWindow> {
+  async window(appKey: string, userId: string, pageSize: number, now = Date.now()): Promise<CompensationWindow> {
     const { settings } = await this.apps.require(appKey);
     const since = new Date(now - Math.min(settings.compensationDays, settings.retentionDays) * DAY_MS);
     const { after, head } = await this.streams.seqBefore(appKey, userId, since);
     const limit = this.config.CHANNEL_LIST_MAX;
-    const channels =
-      head > after
-        ? await this.channels.list({ appKey, userId, after, upTo: head, appendedSince: new Date(since.getTime() - 3_600_000), limit: limit + 1 })
-        : [];
-    return { after, head, since: since.getTime(), channels: channels.slice(0, limit), truncated: channels.length > limit };
+    const appendedSince = new Date(since.getTime() - 3_600_000);
+    const [channels, firstPage] = await Promise.all([
+      head > after ? this.channels.list({ appKey, userId, after, upTo: head, appendedSince, limit: limit + 1 }) : [],
+      this.pages.page(appKey, userId, after, pageSize),
+    ]);
+    return { after, head, since: since.getTime(), channels: channels.slice(0, limit), truncated: channels.length > limit, firstPage };
   }
 }

@@ -7,7 +7,8 @@ import { recipientsOf } from './recipients';
 
 /**
  * Stage 1 of fan-out: `im.messages.v1` (keyed by conversation) -> one `im.stream-appends.v1`
- * record per recipient (keyed by user). Redelivery produces the same appends again; the stream
+ * record per recipient (keyed by user), for messages and for recalls, which reach the same recipients
+ * as their message and, sharing its partition, come after it. Redelivery produces the same appends again; the stream
  * writer's event keys make that harmless.
  */
 @Injectable()
@@ -30,21 +31,29 @@ export class MessageExpanderConsumer implements OnApplicationBootstrap {
   async expand(records: ConsumedRecord<ConversationRecord>[]): Promise<void> {
     const appends: { append: StreamAppend; traceId?: string }[] = [];
     for (const { value, traceId } of records) {
-      if (value.kind !== 'message') continue; // recalls are expanded by the recall service
-      const m = value.message;
-      const members = m.conversationType === 'group' ? await this.groups.membersAt(value.appKey, m.targetId, new Date(m.sentAt)) : undefined;
-      for (const userId of recipientsOf(value, members)) {
-        appends.push({
-          traceId,
-          append: {
-            appKey: value.appKey,
-            userId,
-            eventKey: `msg:${m.messageUid}`,
-            occurredAt: m.sentAt,
-            originDeviceId: userId === m.senderId ? m.senderDeviceId : undefined,
-            body: { type: 'message', message: m },
-          },
-        });
+      const audience = value.kind === 'message' ? { ...value.message, includeSender: value.includeSender, toUserIds: value.toUserIds } : value.audience;
+      const members = audience.conversationType === 'group' ? await this.groups.membersAt(value.appKey, audience.targetId, new Date(audience.sentAt)) : undefined;
+      for (const userId of recipientsOf(audience, members)) {
+        if (value.kind === 'message') {
+          const m = value.message;
+          appends.push({
+            traceId,
+            append: {
+              appKey: value.appKey,
+              userId,
+              eventKey: `msg:${m.messageUid}`,
+              occurredAt: m.sentAt,
+              originDeviceId: userId === m.senderId ? m.senderDeviceId : undefined,
+              body: { type: 'message', message: m },
+            },
+          });
+        } else if (userId !== value.skipUserId) {
+          const { messageUid, recalledBy, recalledAt } = value;
+          appends.push({
+            traceId,
+            append: { appKey: value.appKey, userId, eventKey: `recall:${messageUid}`, occurredAt: recalledAt, body: { type: 'recall', messageUid, recalledBy, recalledAt } },
+          });
+        }
       }
     }
     await this.kafka.producer.send(

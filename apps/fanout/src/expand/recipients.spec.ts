@@ -1,19 +1,10 @@
-import type { MessageAcceptedEvent } from '@msync/contracts';
-import { recipientsOf } from './recipients';
+import { recipientsOf, type Audience } from './recipients';
 
-const event = (over: Partial<MessageAcceptedEvent> & { type?: 'private' | 'group' }): MessageAcceptedEvent => ({
-  kind: 'message',
-  appKey: 'app',
+const event = (over: Partial<Audience> & { type?: 'private' | 'group' }): Audience => ({
+  conversationType: over.type ?? 'private',
+  senderId: 'alice',
+  targetId: over.type === 'group' ? 'g1' : 'bob',
   includeSender: true,
-  message: {
-    messageUid: 'UID-00000001',
-    conversationType: over.type ?? 'private',
-    senderId: 'alice',
-    targetId: over.type === 'group' ? 'g1' : 'bob',
-    objectName: 'RC:TxtMsg',
-    content: '{}',
-    sentAt: 1,
-  },
   ...over,
 });
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCodes, Topics, userKey } from '@msync/contracts';
+import { DomainError, ErrorCodes, Topics, conversationKey } from '@msync/contracts';
 import { KafkaConnection } from '@msync/kafka';
 import { AppDirectory } from '@msync/platform';
-import { MessageRepository, StreamRepository } from '@msync/persistence';
+import { MessageRepository } from '@msync/persistence';
 
 export interface RecallInput {
   appKey: string;
@@ -14,15 +14,16 @@ export interface RecallInput {
 
 /**
  * Recall: the stored message loses its content and is marked recalled (so every later read, replay
- * or compensation shows it recalled), then a recall event is appended to the stream of every
- * participant who holds it (event key `recall:<uid>`: recalling twice appends nothing new).
+ * or compensation shows it recalled), then a recall record goes on the message's conversation key
+ * to the fan-out, which appends a recall event to the stream of every recipient of the message
+ * (event key `recall:<uid>`: recalling twice appends nothing new). Sharing the message's partition,
+ * the recall reaches every stream the message reaches, after it, even when it is recalled at once.
  */
 @Injectable()
 export class RecallMessageUseCase {
   constructor(
     private readonly apps: AppDirectory,
     private readonly messages: MessageRepository,
-    private readonly streams: StreamRepository,
     private readonly kafka: KafkaConnection,
   ) {}
 
@@ -38,22 +39,23 @@ export class RecallMessageUseCase {
     const changed = await this.messages.markRecalled(input.appKey, input.messageUid, recalledBy, now);
     const recalledAt = changed ? now.getTime() : (message.recalledAt ?? now.getTime());
 
-    let holders = await this.streams.holdersOf(input.appKey, input.messageUid);
-    // Single-device mode: a recall is not synced to the recaller's other devices; recipients still get it.
-    if (!app.settings.multiDeviceSync && input.userId) holders = holders.filter((u) => u !== input.userId);
-    await this.kafka.producer.send(
-      Topics.streamAppends,
-      holders.map((userId) => ({
-        key: userKey(input.appKey, userId),
+    const { conversationType, senderId, targetId, sentAt, includeSender, toUserIds } = message;
+    await this.kafka.producer.send(Topics.messagesAccepted, [
+      {
+        key: conversationKey(input.appKey, conversationType, senderId, targetId),
         value: {
+          kind: 'recall' as const,
           appKey: input.appKey,
-          userId,
-          eventKey: `recall:${input.messageUid}`,
-          occurredAt: recalledAt,
-          body: { type: 'recall' as const, messageUid: input.messageUid, recalledBy, recalledAt },
+          messageUid: input.messageUid,
+          recalledBy,
+          recalledByRole: input.userId === undefined ? ('app' as const) : ('sender' as const),
+          recalledAt,
+          audience: { conversationType, senderId, targetId, sentAt, includeSender, toUserIds },
+          // Single-device mode: a recall is not synced to the recaller's other devices; recipients still get it.
+          skipUserId: !app.settings.multiDeviceSync && input.userId ? input.userId : undefined,
         },
-      })),
-    );
+      },
+    ]);
     return { messageUid: input.messageUid, recalledAt };
   }
 }

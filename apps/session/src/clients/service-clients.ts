@@ -39,8 +39,8 @@ export class StreamReader {
   }
 
   /** The compensation window (app setting) of a device that connects without a cursor. */
-  window(appKey: string, userId: string): Promise<CompensationWindow> {
-    const q = new URLSearchParams({ appKey, userId });
+  window(appKey: string, userId: string, limit: number): Promise<CompensationWindow> {
+    const q = new URLSearchParams({ appKey, userId, limit: String(limit) });
     return this.http.request<CompensationWindow>('GET', `/internal/v1/streams/window?${q}`);
   }
 }

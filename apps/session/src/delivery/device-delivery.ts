@@ -17,7 +17,8 @@ export interface DeliverySink {
 
 export interface StreamSource {
   page(after: number, limit: number): Promise<StreamPage>;
-  window(): Promise<CompensationWindow>;
+  /** The compensation window, with a first page of at most `limit` events. */
+  window(limit: number): Promise<CompensationWindow>;
 }
 
 /**
@@ -61,12 +62,13 @@ export class DeviceDelivery {
    */
   start(cursor: number | null): void {
     this.queue.push(async () => {
-      let first: StreamPage | undefined;
+      let first: StreamPage;
       if (cursor === null) {
-        const window = await this.source.window();
+        const window = await this.source.window(this.pageSize);
         this.sent = window.after;
         this.sink.welcome(window.after);
         this.sink.channels({ since: window.since, channels: window.channels, truncated: window.truncated });
+        first = window.firstPage;
       } else {
         first = await this.source.page(cursor, this.pageSize);
         let start = Math.min(cursor, first.head);
@@ -106,17 +108,22 @@ export class DeviceDelivery {
     this.nextPage(); // lets a replay that waits for the device end
   }
 
-  /** Page by page until the head, waiting for the device's `next` between pages. */
-  private async replay(first?: StreamPage): Promise<void> {
-    let page = first ?? (await this.read());
+  /**
+   * Page by page until the head, waiting for the device's `next` between pages. The next page is
+   * read while the device applies the current one (one page buffered per replaying device).
+   */
+  private async replay(first: StreamPage): Promise<void> {
+    let page = first;
     for (;;) {
       this.emitPage(page);
       if (this.queue.closed || page.complete || page.events.length === 0) return;
+      const prefetched = this.source.page(this.sent, this.pageSize);
+      prefetched.catch(() => undefined); // awaited below unless the device leaves first
       const requested = new Promise<void>((resolve) => (this.pageRequested = resolve));
       this.sink.more(this.sent);
       await requested;
       if (this.queue.closed) return;
-      page = await this.read();
+      page = await prefetched;
     }
   }
 
@@ -127,10 +134,6 @@ export class DeviceDelivery {
       this.emitPage(page, upTo);
       if (page.complete || page.events.length === 0) return;
     }
-  }
-
-  private read(): Promise<StreamPage> {
-    return this.source.page(this.sent, this.pageSize);
   }
 
   private emitPage(page: StreamPage, upTo = Number.MAX_SAFE_INTEGER): void {

@@ -26,7 +26,7 @@ describe('SingleDeviceDelivery', () => {
         const events = stream.filter((e) => e.seq > after).slice(0, limit);
         return { events, head: stream.length, complete: events.length < limit };
       },
-      window: async () => ({ after: 0, head: stream.length, since: 0, channels: [], truncated: false }),
+      window: async () => ({ after: 0, head: stream.length, since: 0, channels: [], truncated: false, firstPage: { events: [], head: 0, complete: true } }),
     };
     const frames: string[] = [];
     const sink: DeliverySink = {

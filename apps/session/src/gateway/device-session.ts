@@ -150,7 +150,7 @@ export class DeviceSession {
     this.state = 'open';
     const source = {
       page: (after: number, limit: number) => this.deps.streams.page(this.appKey, this.userId, after, limit),
-      window: () => this.deps.streams.window(this.appKey, this.userId),
+      window: (limit: number) => this.deps.streams.window(this.appKey, this.userId, limit),
     };
     const sink = {
       welcome: (cursor: number) => this.send({ t: 'welcome', sessionId: this.sessionId, userId: this.userId, cursor }),

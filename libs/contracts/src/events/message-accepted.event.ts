@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appKeySchema, epochMsSchema, messageUidSchema, userIdSchema } from '../primitives';
+import { appKeySchema, conversationTypeSchema, epochMsSchema, messageUidSchema, userIdSchema } from '../primitives';
 import { messageSchema } from './message';
 
 /**
@@ -17,15 +17,29 @@ export const messageAcceptedEventSchema = z.object({
 });
 export type MessageAcceptedEvent = z.infer<typeof messageAcceptedEventSchema>;
 
+/**
+ * A recall, on the recalled message's conversation key: it follows the message through the same
+ * partition, so its recall events land in the same streams as the message, after it.
+ */
 export const messageRecalledEventSchema = z.object({
   kind: z.literal('recall'),
   appKey: appKeySchema,
   messageUid: messageUidSchema,
   recalledBy: userIdSchema,
-  /** 'sender' when a device of the sender recalled it, 'app' for the management API. */
+  /** 'sender' when the sender recalled it, 'app' for the management or Server API as administrator. */
   recalledByRole: z.enum(['sender', 'app']),
   recalledAt: epochMsSchema,
-  senderDeviceId: z.string().optional(),
+  /** Who got the message (its conversation, as sent): the recall reaches the same streams. */
+  audience: z.object({
+    conversationType: conversationTypeSchema,
+    senderId: userIdSchema,
+    targetId: userIdSchema,
+    sentAt: epochMsSchema,
+    includeSender: z.boolean(),
+    toUserIds: z.array(userIdSchema).max(1000).optional(),
+  }),
+  /** Single-device mode: the recaller's own stream does not get the recall. */
+  skipUserId: userIdSchema.optional(),
 });
 export type MessageRecalledEvent = z.infer<typeof messageRecalledEventSchema>;
 

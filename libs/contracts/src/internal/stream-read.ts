@@ -23,4 +23,6 @@ export interface CompensationWindow {
   since: number;
   channels: Channel[];
   truncated: boolean;
+  /** The first page of the window's events (read together with the channel list, saving a round trip). */
+  firstPage: StreamPage;
 }

@@ -68,15 +68,6 @@ export class StreamRepository {
     return rows.length > 0 ? Number(rows[0].delivered_seq) : 0;
   }
 
-  /** Users whose streams hold the message (the participants a recall must reach). */
-  async holdersOf(appKey: string, messageUid: string): Promise<string[]> {
-    const rows: { user_id: string }[] = await this.db.query(
-      `SELECT DISTINCT user_id FROM stream_events WHERE app_key = $1 AND message_uid = $2 AND event_type = 'message'`,
-      [appKey, messageUid],
-    );
-    return rows.map((r) => r.user_id);
-  }
-
   /**
    * Where a window that starts at `since` begins: the seq just before the user's first event that
    * happened at or after `since` (the head when there is none). An event is appended after it
