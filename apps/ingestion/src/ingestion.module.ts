@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@msync/platform';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { AppSignatureGuard } from './auth/app-signature.guard';
+import { RequestVerifier } from './auth/request-verifier';
 import { AdminController } from './management/admin.controller';
 import { GroupsController } from './management/groups.controller';
 import { TokensController } from './management/tokens.controller';
@@ -9,12 +10,20 @@ import { SettingsController } from './management/settings.controller';
 import { UsersController } from './management/users.controller';
 import { RecallController } from './management/recall.controller';
 import { SessionControl } from './management/session-control';
+import { UserAccessService } from './management/user-access.service';
 import { AcceptMessageUseCase } from './messages/accept-message.usecase';
 import { InboundCommandsConsumer } from './messages/inbound-commands.consumer';
 import { InternalMessagesController } from './messages/internal-messages.controller';
 import { MessagePublisher } from './messages/message-publisher';
 import { OutboxSweeper } from './messages/outbox-sweeper';
+import { PublishMessagesUseCase } from './messages/publish-messages.usecase';
+import { RecallClient } from './messages/recall-client';
 import { TransientPublisher } from './messages/transient-publisher';
+import { OpenApiController } from './server-api/openapi.controller';
+import { ServerApiGroupsController } from './server-api/server-api-groups.controller';
+import { ServerApiMessagesController } from './server-api/server-api-messages.controller';
+import { ServerApiUsersController } from './server-api/server-api-users.controller';
+import { ServerApiGuard } from './server-api/server-api.guard';
 
 @Module({})
 export class IngestionModule {
@@ -22,12 +31,29 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [PlatformModule.forRoot(config, 'ingestion')],
-      controllers: [AdminController, TokensController, GroupsController, SettingsController, UsersController, RecallController, InternalMessagesController],
+      controllers: [
+        AdminController,
+        TokensController,
+        GroupsController,
+        SettingsController,
+        UsersController,
+        RecallController,
+        InternalMessagesController,
+        ServerApiUsersController,
+        ServerApiMessagesController,
+        ServerApiGroupsController,
+        OpenApiController,
+      ],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
+        RequestVerifier,
         AppSignatureGuard,
+        ServerApiGuard,
         SessionControl,
+        UserAccessService,
         AcceptMessageUseCase,
+        PublishMessagesUseCase,
+        RecallClient,
         MessagePublisher,
         TransientPublisher,
         OutboxSweeper,

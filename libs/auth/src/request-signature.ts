@@ -20,3 +20,14 @@ export function signedHeaders(appKey: string, secret: string, now = Date.now()):
   const timestamp = String(now);
   return { 'App-Key': appKey, Nonce: nonce, Timestamp: timestamp, Signature: requestSignature(secret, nonce, timestamp) };
 }
+
+/**
+ * The request's `Timestamp` header in epoch ms. The docs say milliseconds but every official SDK
+ * sends seconds, so a value of 1e12 or more is read as ms and anything smaller as seconds.
+ * Returns undefined when it is not a non-negative integer.
+ */
+export function signatureTimestampMs(timestamp: string): number | undefined {
+  if (!/^\d{1,16}$/.test(timestamp)) return undefined;
+  const value = Number(timestamp);
+  return value >= 1e12 ? value : value * 1000;
+}

@@ -46,7 +46,8 @@ export const topicManifest: readonly TopicSpec[] = [
     retentionMs: 7 * DAY,
     cleanupPolicy: 'delete',
     key: 'conversation key `appKey:conversationType:conversationId`, so one conversation keeps its order',
-    description: 'Commands from internal services (publish message, status message, recall).',
+    description:
+      'Commands from internal services instead of the HTTP Server API, with the same rules: publish-message (private, group, system; persisted=false is transient), publish-status-message (online devices only, never stored), recall-message. Each carries appKey and an idempotencyKey: a replay creates nothing new (at-least-once delivery, deduplicated). A command that fails validation goes to im.inbound.commands.dlq.v1 with the reason in x-dlq-error and changes nothing. Example producer: deploy/local/publish-inbound.cjs.',
   },
   {
     name: Topics.messagesAccepted,

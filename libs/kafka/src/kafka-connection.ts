@@ -15,6 +15,8 @@ export interface KafkaConnectionOptions {
   maxRetries?: number;
   sessionTimeoutMs?: number;
   validateOnProduce?: boolean;
+  /** Put before every consumer group id (deployments sharing a broker). */
+  groupPrefix?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export class KafkaConnection {
   async startConsumer<V>(spec: ConsumerSpec<V>): Promise<EventConsumer<V>> {
     const consumer = new EventConsumer<V>(
       this.kafka,
-      { maxRetries: this.options.maxRetries, sessionTimeoutMs: this.options.sessionTimeoutMs, ...spec },
+      { maxRetries: this.options.maxRetries, sessionTimeoutMs: this.options.sessionTimeoutMs, ...spec, groupId: `${this.options.groupPrefix ?? ''}${spec.groupId}` },
       this.producer,
     );
     this.consumers.push(consumer as EventConsumer<unknown>);
@@ -97,6 +99,7 @@ export function kafkaOptionsFromEnv(
     KAFKA_HANDLER_MAX_RETRIES: number;
     KAFKA_SESSION_TIMEOUT_MS: number;
     KAFKA_VALIDATE_ON_PRODUCE: boolean;
+    KAFKA_GROUP_PREFIX?: string;
   },
   service: string,
 ): KafkaConnectionOptions {
@@ -108,5 +111,6 @@ export function kafkaOptionsFromEnv(
     maxRetries: env.KAFKA_HANDLER_MAX_RETRIES,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     validateOnProduce: env.KAFKA_VALIDATE_ON_PRODUCE,
+    groupPrefix: env.KAFKA_GROUP_PREFIX,
   };
 }

@@ -17,6 +17,8 @@ export interface ServiceBootOptions<S extends z.ZodObject> {
   rootModule: (config: z.infer<S>) => DynamicModule;
   /** Runs after the app is listening (e.g. print where clients connect). */
   afterListen?: (app: INestApplication, config: z.infer<S>) => void | Promise<void>;
+  /** Runs before the JSON/urlencoded body parsers are installed (e.g. a route that reads its raw body itself). */
+  beforeBodyParsers?: (app: NestExpressApplication, config: z.infer<S>) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function bootService<S extends z.ZodObject>(options: ServiceBootOpt
   const log = rootLogger().child({ context: 'Bootstrap' });
 
   const app = await NestFactory.create<NestExpressApplication>(options.rootModule(config), { logger: new NestJsonLogger() });
+  options.beforeBodyParsers?.(app, config);
   // Device frames are up to 256 KiB; the content limit itself is an app setting checked with a clear error.
   app.useBodyParser('json', { limit: '512kb' });
   app.useBodyParser('urlencoded', { limit: '512kb', extended: false });

@@ -42,6 +42,12 @@ export const kafkaEnvSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).default(10_000),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_HANDLER_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  /**
+   * Prefix of every consumer group id (default none). Two deployments that share a broker, such as
+   * two test databases on one development broker, must not share groups: each would take part of the
+   * other's partitions and handle those records against the wrong database.
+   */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ -').default(''),
   /** Check every produced record against its schema too (consumers always check). */
   KAFKA_VALIDATE_ON_PRODUCE: z
     .enum(['true', 'false'])

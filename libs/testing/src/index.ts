@@ -4,3 +4,4 @@ export * from './service-process';
 export * from './management-client';
 export * from './test-system';
 export * from './test-device';
+export * from './server-api-client';

@@ -89,6 +89,8 @@ export async function startService(name: ServiceName, options: StartServiceOptio
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     INTERNAL_API_TOKEN: TEST_INTERNAL_TOKEN,
     KAFKA_VALIDATE_ON_PRODUCE: 'true',
+    // Set it when another test run shares the broker with a different database (see KAFKA_GROUP_PREFIX).
+    KAFKA_GROUP_PREFIX: process.env.KAFKA_GROUP_PREFIX,
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     HTTP_PORT: String(port),
     ...options.env,

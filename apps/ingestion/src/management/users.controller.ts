@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { z } from 'zod';
 import { deviceIdSchema, userIdSchema } from '@msync/contracts';
 import type { KnownApp } from '@msync/platform';
-import { DeviceRepository, SessionRepository, UserAccessRepository } from '@msync/persistence';
+import { DeviceRepository, SessionRepository } from '@msync/persistence';
 import { parseInput } from '@msync/service-kit';
 import { AppSignatureGuard, SignedApp } from '../auth/app-signature.guard';
 import { SessionControl } from './session-control';
+import { UserAccessService } from './user-access.service';
 
 const logoutSchema = z.strictObject({ deviceId: deviceIdSchema.optional() });
 const blockSchema = z.strictObject({ minutes: z.number().int().min(1).max(43_200).default(43_200) });
@@ -17,7 +18,7 @@ export class UsersController {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly devices: DeviceRepository,
-    private readonly access: UserAccessRepository,
+    private readonly access: UserAccessService,
     private readonly control: SessionControl,
   ) {}
 
@@ -57,17 +58,14 @@ export class UsersController {
   async block(@SignedApp() app: KnownApp, @Param('userId') userId: string, @Body() body: unknown) {
     const user = parseInput(userIdSchema, userId);
     const { minutes } = parseInput(blockSchema, body ?? {});
-    const until = new Date(Date.now() + minutes * 60_000);
-    await this.access.block(app.appKey, user, until);
-    const ended = await this.sessions.removeUser(app.appKey, user);
-    await this.control.kick(app.appKey, user, 'user_blocked', ended);
+    const until = await this.access.block(app.appKey, [user], minutes, { revokeTokens: true });
     return { userId, blockedUntil: until.getTime() };
   }
 
   @Post('unblock')
   @HttpCode(200)
   async unblock(@SignedApp() app: KnownApp, @Param('userId') userId: string) {
-    await this.access.unblock(app.appKey, parseInput(userIdSchema, userId));
+    await this.access.unblock(app.appKey, [parseInput(userIdSchema, userId)]);
     return { userId, blocked: false };
   }
 }

@@ -23,12 +23,29 @@ export interface AcceptMessageInput {
   includeSender: boolean;
   /** Carried on the Kafka records this message causes. */
   traceId?: string;
+  /** Deliver to devices online now only, never store (status messages, Server API `isPersisted=0`). */
+  forceTransient?: boolean;
+  /** The app speaks for the sender (Server API): a group sender need not be a member. */
+  senderMayBeOutsideGroup?: boolean;
+  /**
+   * The sender's devices online now get a transient copy. For a Server API `isIncludeSender=1`
+   * message that is not appended to the sender's stream (multi-device sync off, or transient).
+   */
+  senderOnlineCopy?: boolean;
 }
 
 export interface AcceptedMessage {
   messageUid: string;
   sentAt: number;
   duplicate: boolean;
+}
+
+interface Prepared {
+  appKey: string;
+  traceId?: string;
+  isTransient: boolean;
+  senderOnlineCopy: boolean;
+  message: StoredMessage;
 }
 
 /**
@@ -58,53 +75,72 @@ export class AcceptMessageUseCase {
    * published in one Kafka request.
    */
   async executeMany(inputs: AcceptMessageInput[]): Promise<(AcceptedMessage | DomainError)[]> {
-    const results: (AcceptedMessage | DomainError)[] = new Array(inputs.length);
-    const valid: { index: number; appKey: string; traceId?: string; message: StoredMessage }[] = [];
-    const transient: { index: number; appKey: string; traceId?: string; message: StoredMessage }[] = [];
+    const validated = await this.validateEach(inputs);
+    const valid = validated.flatMap((v) => (v instanceof DomainError ? [] : [v]));
+    const accepted = await this.commit(valid);
+    let next = 0;
+    return validated.map((v) => (v instanceof DomainError ? v : accepted[next++]));
+  }
+
+  /**
+   * All or nothing (one Server API request): when any input is invalid, its error is thrown and
+   * nothing is stored or delivered; otherwise all are stored in one statement.
+   */
+  async executeAll(inputs: AcceptMessageInput[]): Promise<AcceptedMessage[]> {
+    const validated = await this.validateEach(inputs);
+    const invalid = validated.find((v): v is DomainError => v instanceof DomainError);
+    if (invalid) throw invalid;
+    return this.commit(validated as Prepared[]);
+  }
+
+  private async validateEach(inputs: AcceptMessageInput[]): Promise<(Prepared | DomainError)[]> {
     const now = Date.now();
-    await Promise.all(
-      inputs.map(async (input, index) => {
+    return Promise.all(
+      inputs.map(async (input) => {
         try {
           const { content, isTransient } = await this.validate(input);
-          (isTransient ? transient : valid).push({
-            index,
-            appKey: input.appKey,
-            traceId: input.traceId,
-            message: {
-              messageUid: newMessageUid(now),
-              conversationType: input.conversationType,
-              senderId: input.senderId,
-              targetId: input.targetId,
-              objectName: input.objectName,
-              content,
-              sentAt: now,
-              senderDeviceId: input.senderDeviceId,
-              clientMsgId: input.clientMsgId,
-              includeSender: input.includeSender,
-              toUserIds: input.toUserIds,
-            },
-          });
+          const message: StoredMessage = {
+            messageUid: newMessageUid(now),
+            conversationType: input.conversationType,
+            senderId: input.senderId,
+            targetId: input.targetId,
+            objectName: input.objectName,
+            content,
+            sentAt: now,
+            senderDeviceId: input.senderDeviceId,
+            clientMsgId: input.clientMsgId,
+            includeSender: input.includeSender,
+            toUserIds: input.toUserIds,
+          };
+          return { appKey: input.appKey, traceId: input.traceId, isTransient, senderOnlineCopy: input.senderOnlineCopy ?? false, message };
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
-          results[index] = err;
+          return err;
         }
       }),
     );
-    valid.sort((a, b) => a.index - b.index);
-    transient.sort((a, b) => a.index - b.index);
+  }
+
+  /** Delivers the transient ones, stores and publishes the rest; answers in input order. */
+  private async commit(prepared: Prepared[]): Promise<AcceptedMessage[]> {
+    const transient = prepared.filter((p) => p.isTransient);
+    const durable = prepared.filter((p) => !p.isTransient);
+    const answers = new Map<Prepared, AcceptedMessage>();
     if (transient.length > 0) {
-      await this.transient.publish(transient.map((t) => ({ appKey: t.appKey, message: t.message, toUserIds: t.message.toUserIds })));
-      for (const t of transient) results[t.index] = { messageUid: t.message.messageUid, sentAt: t.message.sentAt, duplicate: false };
+      await this.transient.publish(
+        transient.map((t) => ({ appKey: t.appKey, message: t.message, toUserIds: t.message.toUserIds, audience: t.senderOnlineCopy ? ('recipients-and-sender' as const) : ('recipients' as const) })),
+      );
+      for (const t of transient) answers.set(t, { messageUid: t.message.messageUid, sentAt: t.message.sentAt, duplicate: false });
     }
-    const stored = await this.messages.insertMany(valid);
+    const stored = await this.messages.insertMany(durable);
     // A repeat whose first attempt died before publishing is published now (fan-out is idempotent).
     await this.publisher.publish(
-      stored.flatMap((s, i) => (s.created || s.message.publishedAt === undefined ? [{ appKey: valid[i].appKey, traceId: valid[i].traceId, message: s.message }] : [])),
+      stored.flatMap((s, i) => (s.created || s.message.publishedAt === undefined ? [{ appKey: durable[i].appKey, traceId: durable[i].traceId, message: s.message }] : [])),
     );
-    stored.forEach(({ message, created }, i) => {
-      results[valid[i].index] = { messageUid: message.messageUid, sentAt: message.sentAt, duplicate: !created };
-    });
-    return results;
+    const senderCopies = stored.flatMap((s, i) => (s.created && durable[i].senderOnlineCopy ? [{ appKey: durable[i].appKey, message: s.message, audience: 'sender' as const }] : []));
+    if (senderCopies.length > 0) await this.transient.publish(senderCopies);
+    stored.forEach(({ message, created }, i) => answers.set(durable[i], { messageUid: message.messageUid, sentAt: message.sentAt, duplicate: !created }));
+    return prepared.map((p) => answers.get(p)!);
   }
 
   /** Returns the content as stored (a JSON text) and whether the type is transient, or throws the input's DomainError. */
@@ -116,14 +152,14 @@ export class AcceptMessageUseCase {
       throw new DomainError(ErrorCodes.CONTENT_TOO_LARGE, `content is ${size} bytes; the app allows ${app.settings.maxContentBytes}`);
     }
     if (input.conversationType === 'group') await this.checkGroup(input);
-    return { content, isTransient: isTransientType(input.objectName, app.settings.transientMessageTypes) };
+    return { content, isTransient: input.forceTransient === true || isTransientType(input.objectName, app.settings.transientMessageTypes) };
   }
 
   private async checkGroup(input: AcceptMessageInput) {
     if (!(await this.groups.exists(input.appKey, input.targetId))) {
       throw new DomainError(ErrorCodes.CONVERSATION_UNKNOWN, `group "${input.targetId}" does not exist`);
     }
-    if (!(await this.groups.isMember(input.appKey, input.targetId, input.senderId))) {
+    if (!input.senderMayBeOutsideGroup && !(await this.groups.isMember(input.appKey, input.targetId, input.senderId))) {
       throw new DomainError(ErrorCodes.NOT_A_MEMBER, `${input.senderId} is not a member of group "${input.targetId}"`);
     }
   }

@@ -1,18 +1,34 @@
+import { createHash } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, Topics, type InboundCommand } from '@msync/contracts';
+import { DomainError, ErrorCodes, Topics, type InboundCommand } from '@msync/contracts';
 import { KafkaConnection, PermanentError, type ConsumedRecord } from '@msync/kafka';
-import { AcceptMessageUseCase } from './accept-message.usecase';
+import { loggerFor } from '@msync/service-kit';
+import { PublishMessagesUseCase } from './publish-messages.usecase';
+import { RecallClient } from './recall-client';
+import { ExpiringKeySet } from '../support/expiring-key-set';
+
+/** The message dedup key of a command: `inbound:<idempotencyKey>` (hashed when that would not fit the 128-character column). */
+export function inboundDedupKey(idempotencyKey: string): string {
+  return idempotencyKey.length <= 120 ? `inbound:${idempotencyKey}` : `inbound:sha256:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+}
 
 /**
- * `im.inbound.commands.v1`: internal services publish the same commands as the Server API.
- * The idempotency key becomes the message's dedup key, so a replayed command creates nothing new.
- * A command that fails validation is dead-lettered with the reason and has changed nothing.
+ * `im.inbound.commands.v1`: internal services publish the same commands as the Server API, with
+ * the same rules (the same use cases run). The idempotency key becomes the message's dedup key, so a
+ * replayed command creates nothing new; a transient (status) command remembers its key for a while
+ * so a redelivery is not shown twice. A command that fails validation is dead-lettered with the
+ * reason and has changed nothing (publishes are all or nothing).
  */
 @Injectable()
 export class InboundCommandsConsumer implements OnApplicationBootstrap {
+  private readonly log = loggerFor('InboundCommandsConsumer');
+  /** Keys of transient commands already delivered (they store nothing a replay could be checked against). */
+  private readonly deliveredTransient = new ExpiringKeySet(10 * 60_000);
+
   constructor(
     private readonly kafka: KafkaConnection,
-    private readonly accept: AcceptMessageUseCase,
+    private readonly publish: PublishMessagesUseCase,
+    private readonly recalls: RecallClient,
   ) {}
 
   async onApplicationBootstrap() {
@@ -26,30 +42,62 @@ export class InboundCommandsConsumer implements OnApplicationBootstrap {
   }
 
   private async handle({ value: cmd, traceId }: ConsumedRecord<InboundCommand>): Promise<void> {
-    {
-      try {
-        switch (cmd.command) {
-          case 'publish-message':
-            await this.accept.execute({
-              appKey: cmd.appKey,
-              senderId: cmd.senderId,
-              conversationType: cmd.conversationType,
-              targetId: cmd.targetId,
-              toUserIds: cmd.toUserIds,
-              objectName: cmd.objectName,
-              content: cmd.content,
-              clientMsgId: `inbound:${cmd.idempotencyKey}`,
-              includeSender: cmd.includeSender,
-              traceId,
-            });
-            return;
-          default:
-            throw new PermanentError(`command "${cmd.command}" is not supported yet`);
-        }
-      } catch (err) {
-        // Domain errors (unknown group, not a member, too large) cannot succeed on retry.
-        if (err instanceof DomainError && err.code !== 'unavailable') throw new PermanentError(`${err.code}: ${err.message}`);
-        throw err;
+    try {
+      await this.apply(cmd, traceId);
+    } catch (err) {
+      // Domain errors (unknown group, too large, unknown message) cannot succeed on retry.
+      if (err instanceof DomainError && err.code !== ErrorCodes.UNAVAILABLE && err.code !== ErrorCodes.INTERNAL) {
+        this.log.warn({ appKey: cmd.appKey, command: cmd.command, code: err.code }, 'inbound command refused');
+        throw new PermanentError(`${err.code}: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
+  private async apply(cmd: InboundCommand, traceId: string | undefined): Promise<void> {
+    const dedupKeyOf = () => inboundDedupKey(cmd.idempotencyKey);
+    const transientKey = `${cmd.appKey}\u0000${cmd.idempotencyKey}`;
+    const transient = cmd.command === 'publish-status-message' || (cmd.command === 'publish-message' && !cmd.persisted);
+    if (transient && this.deliveredTransient.has(transientKey)) return;
+    switch (cmd.command) {
+      case 'publish-message': {
+        const [published] = await this.publish.execute({
+          appKey: cmd.appKey,
+          senderId: cmd.senderId,
+          conversationType: cmd.conversationType,
+          targetIds: [cmd.targetId],
+          toUserIds: cmd.toUserIds,
+          objectName: cmd.objectName,
+          content: cmd.content,
+          includeSender: cmd.includeSender,
+          persisted: cmd.persisted,
+          dedupKeyOf,
+          traceId,
+        });
+        if (transient) this.deliveredTransient.add(transientKey);
+        this.log.info({ appKey: cmd.appKey, userId: cmd.senderId, messageUid: published.messageUid, duplicate: published.duplicate }, 'inbound message published');
+        return;
+      }
+      case 'publish-status-message': {
+        await this.publish.execute({
+          appKey: cmd.appKey,
+          senderId: cmd.senderId,
+          conversationType: cmd.conversationType,
+          targetIds: [cmd.targetId],
+          objectName: cmd.objectName,
+          content: cmd.content,
+          includeSender: false,
+          persisted: false,
+          traceId,
+        });
+        this.deliveredTransient.add(transientKey);
+        return;
+      }
+      case 'recall-message': {
+        // Recalling twice appends nothing new (the recall service's event key), so a replay is harmless.
+        await this.recalls.recall({ appKey: cmd.appKey, messageUid: cmd.messageUid, userId: cmd.senderId });
+        this.log.info({ appKey: cmd.appKey, userId: cmd.senderId, messageUid: cmd.messageUid }, 'inbound recall applied');
+        return;
       }
     }
   }

@@ -6,14 +6,18 @@ import { DataSource } from 'typeorm';
 export class UserAccessRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Blocks until `until` and invalidates every token issued so far. */
-  async block(appKey: string, userId: string, until: Date): Promise<void> {
+  /**
+   * Blocks until `until`. By default every token issued so far stops counting too; the Server API
+   * keeps them (RongCloud semantics: after the ban the client reconnects with the token it has).
+   */
+  async block(appKey: string, userId: string, until: Date, options: { revokeTokens?: boolean } = {}): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO user_blocks (app_key, user_id, blocked_until) VALUES ($1, $2, $3)
          ON CONFLICT (app_key, user_id) DO UPDATE SET blocked_until = EXCLUDED.blocked_until`,
         [appKey, userId, until],
       );
+      if (options.revokeTokens === false) return;
       await tx.query(
         `INSERT INTO user_token_floors (app_key, user_id, not_before) VALUES ($1, $2, now())
          ON CONFLICT (app_key, user_id) DO UPDATE SET not_before = now()`,
