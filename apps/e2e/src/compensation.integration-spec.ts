@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { ManagementClient, TEST_INTERNAL_TOKEN, TestDevice, TestSystem, createApp, uniqueId, waitFor, type TestApp } from '@msync/testing';
+import { createApp, e2eSuite, ManagementClient, TEST_INTERNAL_TOKEN, TestDevice, uniqueId, waitFor, type TestApp } from '@msync/testing';
 import type { Channel, Platform } from '@msync/contracts';
 
 const DAY_MS = 86_400_000;
@@ -11,27 +10,15 @@ const PAGE = 10;
  * rebuilt from that window. Older events are made by moving real events back in time in PostgreSQL.
  */
 describe('compensation for new and reinstalled devices', () => {
-  let system: TestSystem;
-  let db: Client;
-  const devices: TestDevice[] = [];
+  const suite = e2eSuite({ gateways: 1 });
+  const { devices } = suite;
 
   beforeAll(async () => {
-    system = await TestSystem.start({ gateways: 1 });
-    await system.addGateway({ env: { REPLAY_PAGE_SIZE: String(PAGE) } });
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
+    await suite.system.addGateway({ env: { REPLAY_PAGE_SIZE: String(PAGE) } });
   });
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((d) => d.close().catch(() => undefined)));
-  });
-  afterAll(async () => {
-    await db?.end();
-    await system?.stop();
-  });
-
   async function newApp(settings?: Record<string, unknown>): Promise<{ app: TestApp; mgmt: ManagementClient }> {
-    const app = await createApp(system.apiUrl, 'compensation', settings);
-    return { app, mgmt: new ManagementClient(system.apiUrl, app) };
+    const app = await createApp(suite.system.apiUrl, 'compensation', settings);
+    return { app, mgmt: new ManagementClient(suite.system.apiUrl, app) };
   }
 
   async function connect(
@@ -41,7 +28,7 @@ describe('compensation for new and reinstalled devices', () => {
     options: { cursor?: number | null; platform?: Platform; gateway?: number; autoNextPage?: boolean } = {},
   ): Promise<TestDevice> {
     const d = await TestDevice.connect({
-      url: system.wsUrl(options.gateway ?? 0),
+      url: suite.system.wsUrl(options.gateway ?? 0),
       token: await mgmt.token(userId),
       deviceId,
       platform: options.platform ?? 'mobile',
@@ -55,8 +42,8 @@ describe('compensation for new and reinstalled devices', () => {
   /** Moves one message, and its events in every stream, `days` into the past. */
   async function age(appKey: string, messageUid: string, days: number): Promise<void> {
     const shift = `${days} days`;
-    await db.query(`UPDATE messages SET sent_at = sent_at - $3::interval WHERE app_key = $1 AND message_uid = $2`, [appKey, messageUid, shift]);
-    await db.query(
+    await suite.db.query(`UPDATE messages SET sent_at = sent_at - $3::interval WHERE app_key = $1 AND message_uid = $2`, [appKey, messageUid, shift]);
+    await suite.db.query(
       `UPDATE stream_events SET occurred_at = occurred_at - $3::interval, created_at = created_at - $3::interval WHERE app_key = $1 AND message_uid = $2`,
       [appKey, messageUid, shift],
     );
@@ -67,7 +54,7 @@ describe('compensation for new and reinstalled devices', () => {
     (channels ?? []).map((c) => ({ type: c.conversationType, id: c.targetId, last: (JSON.parse(c.lastMessage.content || '{}') as { text?: string }).text, unread: c.unreadCount }));
 
   async function settingsApplied(appKey: string, version: number): Promise<void> {
-    for (const s of [system.compensation, ...system.gateways]) {
+    for (const s of [suite.system.compensation, ...suite.system.gateways]) {
       await waitFor(
         async () => {
           const res = await fetch(`${s.url}/internal/v1/app-settings/${appKey}`, { headers: { 'x-internal-token': TEST_INTERNAL_TOKEN } });

@@ -1,39 +1,27 @@
-import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics, conversationKey } from '@msync/contracts';
-import { ManagementClient, RawDevice, TestDevice, TestSystem, createApp, uniqueId, type TestApp } from '@msync/testing';
+import { createApp, e2eSuite, ManagementClient, RawDevice, TestDevice, uniqueId, type TestApp } from '@msync/testing';
 
 /**
  * Core sync, end to end: devices over real WebSockets, the services as processes, the real Kafka
  * broker and PostgreSQL. Every assertion is about what each device received.
  */
 describe('core sync', () => {
-  let system: TestSystem;
+  const suite = e2eSuite({ gateways: 2 });
+  const { devices } = suite;
+
   let app: TestApp;
   let mgmt: ManagementClient;
-  let db: Client;
-  const devices: TestDevice[] = [];
 
   beforeAll(async () => {
-    system = await TestSystem.start({ gateways: 2 });
-    app = await createApp(system.apiUrl, 'core-sync', { devicesPerPlatform: 10 }) // these tests are about sync, not the login policy;
-    mgmt = new ManagementClient(system.apiUrl, app);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
-  });
-
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((d) => d.close()));
-  });
-
-  afterAll(async () => {
-    await db?.end();
-    await system?.stop();
+    // These tests are about sync, not the login policy.
+    app = await createApp(suite.system.apiUrl, 'core-sync', { devicesPerPlatform: 10 });
+    mgmt = new ManagementClient(suite.system.apiUrl, app);
   });
 
   async function connect(userId: string, deviceId: string, opts: { gateway?: number; cursor?: number | null } = {}): Promise<TestDevice> {
     const device = await TestDevice.connect({
-      url: system.wsUrl(opts.gateway ?? devices.length % system.gateways.length),
+      url: suite.system.wsUrl(opts.gateway ?? devices.length % suite.system.gateways.length),
       token: await mgmt.token(userId),
       deviceId,
       cursor: opts.cursor === undefined ? 0 : opts.cursor,
@@ -87,7 +75,7 @@ describe('core sync', () => {
     await b1.waitForMessages(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(b1.messages).toHaveLength(1);
-    const stored = await db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1 AND sender_id = $2', [app.appKey, a]);
+    const stored = await suite.db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1 AND sender_id = $2', [app.appKey, a]);
     expect(stored.rows[0].n).toBe(1);
   });
 
@@ -214,14 +202,14 @@ describe('core sync', () => {
 
   describe('bad input gets its error code, stores nothing, and the connection survives where it can', () => {
     const storedBy = async (userId: string) =>
-      (await db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1 AND sender_id = $2', [app.appKey, userId])).rows[0].n;
+      (await suite.db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1 AND sender_id = $2', [app.appKey, userId])).rows[0].n;
 
     it('frames: malformed, unknown type, unknown field, oversize content, unknown group, not a member', async () => {
       const [a, b] = [user('a'), user('b')];
       const groupId = uniqueId('grp');
       await mgmt.createGroup(groupId, [b]);
       const a1 = await connect(a, 'a1');
-      const raw = await RawDevice.connect(system.wsUrl(0), await mgmt.token(a), 'a-raw');
+      const raw = await RawDevice.connect(suite.system.wsUrl(0), await mgmt.token(a), 'a-raw');
       const errors = [
         await raw.expectError('this is not json'),
         await raw.expectError(JSON.stringify({ t: 'teleport', id: 'x1' })),
@@ -244,25 +232,25 @@ describe('core sync', () => {
 
     it('tokens: bad signature, expired, revoked, another app’s; each is refused with its code', async () => {
       const u = user('t');
-      const other = await createApp(system.apiUrl, 'other-app');
+      const other = await createApp(suite.system.apiUrl, 'other-app');
       const good = await mgmt.token(u);
       const expired = await mgmt.token(u, 1);
       const revoked = await mgmt.token(u);
       await mgmt.revoke(revoked);
       const parts = good.split('.');
       const forged = [parts[0], parts[1], parts[2], Buffer.from('forged-signature-forged-signature').toString('base64url')].join('.');
-      const otherAppsToken = await new ManagementClient(system.apiUrl, other).token(u);
+      const otherAppsToken = await new ManagementClient(suite.system.apiUrl, other).token(u);
       const crossApp = [parts[0], app.appKey, otherAppsToken.split('.')[2], otherAppsToken.split('.')[3]].join('.');
       await new Promise((r) => setTimeout(r, 1100));
 
-      const refused = (token: string) => RawDevice.refusal(system.wsUrl(0), token);
+      const refused = (token: string) => RawDevice.refusal(suite.system.wsUrl(0), token);
       expect(await refused(forged)).toMatchObject({ code: 'token_invalid', closeCode: 4001 });
       expect(await refused(expired)).toMatchObject({ code: 'token_expired', closeCode: 4001 });
       expect(await refused(revoked)).toMatchObject({ code: 'token_revoked', closeCode: 4001 });
       expect(await refused(crossApp)).toMatchObject({ code: 'token_invalid', closeCode: 4001 });
       expect(await refused('v1.no-such-app.e30.c2ln')).toMatchObject({ code: 'app_unknown', closeCode: 4001 });
       // a frame before hello is refused too
-      const early = await RawDevice.open(system.wsUrl(0));
+      const early = await RawDevice.open(suite.system.wsUrl(0));
       expect(await early.expectError(JSON.stringify({ t: 'ping' }))).toMatchObject({ code: 'not_authenticated', fatal: true });
     });
   });

@@ -1,30 +1,20 @@
-import { ApiError, ManagementClient, RawDevice, TestDevice, TestSystem, TEST_INTERNAL_TOKEN, createApp, uniqueId, waitFor, type TestApp } from '@msync/testing';
+import { ApiError, createApp, e2eSuite, ManagementClient, RawDevice, TEST_INTERNAL_TOKEN, TestDevice, uniqueId, waitFor, type TestApp } from '@msync/testing';
 import type { Platform } from '@msync/contracts';
 
 /** Login policy, presence, device management and per-app settings, with two gateway replicas. */
 describe('devices and settings', () => {
-  let system: TestSystem;
-  const devices: TestDevice[] = [];
-
-  beforeAll(async () => {
-    system = await TestSystem.start({ gateways: 2 });
-  });
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((d) => d.close().catch(() => undefined)));
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
+  const suite = e2eSuite({ gateways: 2 });
+  const { devices } = suite;
 
   async function newApp(settings?: Record<string, unknown>): Promise<{ app: TestApp; mgmt: ManagementClient }> {
-    const app = await createApp(system.apiUrl, 'devices', settings);
-    return { app, mgmt: new ManagementClient(system.apiUrl, app) };
+    const app = await createApp(suite.system.apiUrl, 'devices', settings);
+    return { app, mgmt: new ManagementClient(suite.system.apiUrl, app) };
   }
 
   let gatewayTurn = 0;
   async function connect(mgmt: ManagementClient, userId: string, deviceId: string, platform: Platform = 'mobile', token?: string): Promise<TestDevice> {
     const device = await TestDevice.connect({
-      url: system.wsUrl(gatewayTurn++ % 2),
+      url: suite.system.wsUrl(gatewayTurn++ % 2),
       token: token ?? (await mgmt.token(userId)),
       deviceId,
       platform,
@@ -120,16 +110,16 @@ describe('devices and settings', () => {
     const phone = await connect(mgmt, u, 'phone', 'mobile', oldToken);
     await mgmt.block(u, 60);
     expect(await phone.waitForKick()).toBe('user_blocked');
-    expect(await RawDevice.refusal(system.wsUrl(0), await mgmt.token(u))).toMatchObject({ code: 'user_blocked', closeCode: 4001 });
+    expect(await RawDevice.refusal(suite.system.wsUrl(0), await mgmt.token(u))).toMatchObject({ code: 'user_blocked', closeCode: 4001 });
     await mgmt.unblock(u);
-    expect(await RawDevice.refusal(system.wsUrl(1), oldToken)).toMatchObject({ code: 'token_revoked', closeCode: 4001 });
+    expect(await RawDevice.refusal(suite.system.wsUrl(1), oldToken)).toMatchObject({ code: 'token_revoked', closeCode: 4001 });
     const again = await connect(mgmt, u, 'phone');
     expect(again.client.connected).toBe(true);
   });
 
   it('a settings change reaches every service within 5 s; invalid settings are refused and the old ones stay', async () => {
     const { app, mgmt } = await newApp();
-    const services = [system.ingestion, system.compensation, ...system.fanout, ...system.gateways, system.recall];
+    const services = [suite.system.ingestion, suite.system.compensation, ...suite.system.fanout, ...suite.system.gateways, suite.system.recall];
     const versionAt = async (url: string) => {
       const res = await fetch(`${url}/internal/v1/app-settings/${app.appKey}`, { headers: { 'x-internal-token': TEST_INTERNAL_TOKEN } });
       return ((await res.json()) as { version: number; settings: { compensationDays: number } });

@@ -1,37 +1,22 @@
-import { Client } from 'pg';
-import { ManagementClient, TestDevice, TestSystem, createApp, uniqueId, waitFor, type TestApp } from '@msync/testing';
+import { createApp, e2eSuite, ManagementClient, TestDevice, uniqueId, waitFor, type TestApp } from '@msync/testing';
 import type { Platform } from '@msync/contracts';
 
 /** Message lifecycle: transient messages and recall (compensation comes next). */
 describe('message lifecycle', () => {
-  let system: TestSystem;
-  let db: Client;
-  const devices: TestDevice[] = [];
-
-  beforeAll(async () => {
-    system = await TestSystem.start({ gateways: 2 });
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
-  });
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((d) => d.close().catch(() => undefined)));
-  });
-  afterAll(async () => {
-    await db?.end();
-    await system?.stop();
-  });
+  const suite = e2eSuite({ gateways: 2 });
+  const { devices } = suite;
 
   async function newApp(settings?: Record<string, unknown>): Promise<{ app: TestApp; mgmt: ManagementClient }> {
-    const app = await createApp(system.apiUrl, 'lifecycle', settings);
-    return { app, mgmt: new ManagementClient(system.apiUrl, app) };
+    const app = await createApp(suite.system.apiUrl, 'lifecycle', settings);
+    return { app, mgmt: new ManagementClient(suite.system.apiUrl, app) };
   }
   let turn = 0;
   async function connect(mgmt: ManagementClient, userId: string, deviceId: string, platform: Platform): Promise<TestDevice> {
-    const d = await TestDevice.connect({ url: system.wsUrl(turn++ % 2), token: await mgmt.token(userId), deviceId, platform, cursor: 0 });
+    const d = await TestDevice.connect({ url: suite.system.wsUrl(turn++ % 2), token: await mgmt.token(userId), deviceId, platform, cursor: 0 });
     devices.push(d);
     return d;
   }
-  const stored = async (appKey: string) => (await db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1', [appKey])).rows[0].n;
+  const stored = async (appKey: string) => (await suite.db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1', [appKey])).rows[0].n;
 
   it.each([
     ['the typing indicator RC:TypSts', 'RC:TypSts', {}],
@@ -93,12 +78,12 @@ describe('message lifecycle', () => {
       expect(Date.now() - started).toBeLessThan(5_000);
       for (const d of online) expect(recallsOf(d)).toEqual([sent.messageUid]);
 
-      const back = await TestDevice.connect({ url: system.wsUrl(0), token: await mgmt.token(b), deviceId: 'b-mini', platform: 'miniprogram', cursor: cursorBefore });
+      const back = await TestDevice.connect({ url: suite.system.wsUrl(0), token: await mgmt.token(b), deviceId: 'b-mini', platform: 'miniprogram', cursor: cursorBefore });
       devices.push(back);
       await waitFor(() => recallsOf(back).length === 1, 'the recall on reconnect');
       expect(back.messages).toEqual([]);
 
-      const replay = await TestDevice.connect({ url: system.wsUrl(1), token: await mgmt.token(b), deviceId: 'b-new', platform: 'web', cursor: 0 });
+      const replay = await TestDevice.connect({ url: suite.system.wsUrl(1), token: await mgmt.token(b), deviceId: 'b-new', platform: 'web', cursor: 0 });
       devices.push(replay);
       expect(replay.messages).toHaveLength(1);
       expect(replay.messages[0]).toMatchObject({ messageUid: sent.messageUid, content: '', recalledAt: recalled.recalledAt });

@@ -1,39 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { ManagementClient, REPO_ROOT, RawDevice, ServerApiClient, TestDevice, TestSystem, createApp, sleep, uniqueId, waitFor, type ServerApiAnswer, type TestApp } from '@msync/testing';
+import { createApp, e2eSuite, ManagementClient, RawDevice, REPO_ROOT, ServerApiClient, sleep, TestDevice, uniqueId, waitFor, type ServerApiAnswer, type TestApp } from '@msync/testing';
 import type { Platform } from '@msync/contracts';
 
 /** The RongCloud-compatible Server API over plain HTTP: wire format, every error code, limits, strict mode, rate limit. */
 describe('Server API over raw HTTP', () => {
-  let system: TestSystem;
-  let db: Client;
-  const devices: TestDevice[] = [];
-
-  beforeAll(async () => {
-    system = await TestSystem.start({ gateways: 1 });
-    db = new Client({ connectionString: process.env.DATABASE_URL });
-    await db.connect();
-  });
-  afterEach(async () => {
-    await Promise.all(devices.splice(0).map((d) => d.close().catch(() => undefined)));
-  });
-  afterAll(async () => {
-    await db?.end();
-    await system?.stop();
-  });
+  const suite = e2eSuite({ gateways: 1 });
+  const { devices } = suite;
 
   async function newApp(settings?: Record<string, unknown>): Promise<{ app: TestApp; api: ServerApiClient }> {
-    const app = await createApp(system.apiUrl, 'server-api-http', settings);
-    return { app, api: new ServerApiClient(system.apiUrl, app) };
+    const app = await createApp(suite.system.apiUrl, 'server-api-http', settings);
+    return { app, api: new ServerApiClient(suite.system.apiUrl, app) };
   }
   async function connect(api: ServerApiClient, userId: string, deviceId: string, platform: Platform = 'mobile'): Promise<TestDevice> {
     const token = (await api.call('user/getToken', { userId, name: userId, portraitUri: 'http://example.com/p.png' })).body.token as string;
-    const device = await TestDevice.connect({ url: system.wsUrl(), token, deviceId, platform, cursor: 0 });
+    const device = await TestDevice.connect({ url: suite.system.wsUrl(), token, deviceId, platform, cursor: 0 });
     devices.push(device);
     return device;
   }
-  const storedCount = async (appKey: string) => (await db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1', [appKey])).rows[0].n as number;
+  const storedCount = async (appKey: string) => (await suite.db.query('SELECT count(*)::int AS n FROM messages WHERE app_key = $1', [appKey])).rows[0].n as number;
   const expectError = (answer: ServerApiAnswer, status: number, code: number) => {
     expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
     expect(typeof answer.body.errorMessage).toBe('string');
@@ -50,7 +35,7 @@ describe('Server API over raw HTTP', () => {
     expect(ok.body).toEqual({ code: 200 });
     const members = await api.call('group/user/query', { groupId });
     expect(members.body).toEqual({ code: 200, id: groupId, users: [{ id: 'ann' }, { id: 'bob' }, { id: 'cy' }] });
-    expect((await db.query('SELECT name FROM groups WHERE group_id = $1', [groupId])).rows[0].name).toBe('Team One');
+    expect((await suite.db.query('SELECT name FROM groups WHERE group_id = $1', [groupId])).rows[0].name).toBe('Team One');
 
     const token = await api.call('user/getToken', {}, { rawBody: 'userId=ann&name=Ann+Lee' });
     expect(token.status).toBe(200);
@@ -116,7 +101,7 @@ describe('Server API over raw HTTP', () => {
     const uids = answer.body.messageUIDs as { userId: string; messageUID: string; sentTime: number }[];
     expect(uids.map((u) => u.userId)).toEqual([b, c]);
     expect(new Set(uids.map((u) => u.messageUID)).size).toBe(2);
-    const rows = (await db.query('SELECT message_uid, target_id FROM messages WHERE app_key = $1 ORDER BY target_id', [app.appKey])).rows;
+    const rows = (await suite.db.query('SELECT message_uid, target_id FROM messages WHERE app_key = $1 ORDER BY target_id', [app.appKey])).rows;
     expect(rows).toHaveLength(2);
     expect(rows.map((r) => r.message_uid).sort()).toEqual(uids.map((u) => u.messageUID).sort());
 
@@ -203,25 +188,25 @@ describe('Server API over raw HTTP', () => {
     expectError(await api.call('user/checkOnline', { userId: 'u' }, { nonce: 'n-3', timestamp: String(Math.floor(Date.now() / 1000) - 600) }), 401, 1004);
     expectError(await api.call('user/checkOnline', { userId: 'u' }, { nonce: 'n-4', timestamp: String(Date.now() + 600_000) }), 401, 1004);
     // The management API applies the same mode (its client sends a fresh nonce and ms timestamp).
-    await expect(new ManagementClient(system.apiUrl, app).presence('u')).resolves.toMatchObject({ online: false });
+    await expect(new ManagementClient(suite.system.apiUrl, app).presence('u')).resolves.toMatchObject({ online: false });
   });
 
   it('user/token/expire refuses new connections with older tokens and keeps connected devices', async () => {
     const { api } = await newApp();
     const u = uniqueId('u');
     const token = (await api.call('user/getToken', { userId: u })).body.token as string;
-    const d1 = await TestDevice.connect({ url: system.wsUrl(), token, deviceId: 'd1', platform: 'mobile', cursor: 0 });
+    const d1 = await TestDevice.connect({ url: suite.system.wsUrl(), token, deviceId: 'd1', platform: 'mobile', cursor: 0 });
     devices.push(d1);
     await sleep(5);
     expect((await api.call('user/token/expire', { userId: u, time: Date.now() })).status).toBe(200);
-    expect(await RawDevice.refusal(system.wsUrl(), token, 'd2')).toMatchObject({ code: 'token_revoked' });
+    expect(await RawDevice.refusal(suite.system.wsUrl(), token, 'd2')).toMatchObject({ code: 'token_revoked' });
     expect((await api.call('user/checkOnline', { userId: u })).body).toEqual({ code: 200, status: '1' });
     const fresh = (await api.call('user/getToken', { userId: u })).body.token as string;
-    devices.push(await TestDevice.connect({ url: system.wsUrl(), token: fresh, deviceId: 'd3', platform: 'web', cursor: 0 }));
+    devices.push(await TestDevice.connect({ url: suite.system.wsUrl(), token: fresh, deviceId: 'd3', platform: 'web', cursor: 0 }));
   });
 
   it('serves its OpenAPI document, the same as docs/openapi.json', async () => {
-    const served = await (await fetch(`${system.apiUrl}/openapi.json`)).json();
+    const served = await (await fetch(`${suite.system.apiUrl}/openapi.json`)).json();
     expect(served).toEqual(JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'openapi.json'), 'utf8')));
   });
 });

@@ -48,6 +48,17 @@ function endpoint<S extends ParamSet>(e: Endpoint<S>): Endpoint<S> {
   return e;
 }
 
+/** What every (non-status) publish endpoint takes besides its sender and targets. */
+const messageParams = {
+  objectName,
+  content,
+  isPersisted,
+  isIncludeSender,
+  msgRandom,
+  pushContent: ignored('Push text.'),
+  pushData: ignored('Push payload.'),
+};
+
 export const Endpoints = {
   getToken: endpoint({
     path: 'user/getToken',
@@ -116,13 +127,7 @@ export const Endpoints = {
     params: {
       fromUserId: userId('Sender.'),
       toUserId: userIds('Recipients.', 1000),
-      objectName,
-      content,
-      isPersisted,
-      isIncludeSender,
-      msgRandom,
-      pushContent: ignored('Push text.'),
-      pushData: ignored('Push payload.'),
+      ...messageParams,
     },
     answer: uidEntries('userId'),
   }),
@@ -134,13 +139,7 @@ export const Endpoints = {
       fromUserId: userId('Sender.'),
       toGroupId: userIds('Groups (at most 3; exactly one with toUserId).', 3),
       toUserId: userIds('Directed message: only these members receive it.', 1000, false),
-      objectName,
-      content,
-      isPersisted,
-      isIncludeSender,
-      msgRandom,
-      pushContent: ignored('Push text.'),
-      pushData: ignored('Push payload.'),
+      ...messageParams,
     },
     answer: uidEntries('groupId'),
   }),
@@ -151,13 +150,7 @@ export const Endpoints = {
     params: {
       fromUserId: userId('Sender (the system account).'),
       toUserId: userIds('Recipients.', 100),
-      objectName,
-      content,
-      isPersisted,
-      isIncludeSender,
-      msgRandom,
-      pushContent: ignored('Push text.'),
-      pushData: ignored('Push payload.'),
+      ...messageParams,
     },
     answer: uidEntries('userId'),
   }),

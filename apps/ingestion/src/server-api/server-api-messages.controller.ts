@@ -15,6 +15,19 @@ const CONVERSATION_TYPES: Record<number, string> = { 1: 'private', 3: 'group', 6
 /** `msgRandom` dedups per sender and target: one request to N recipients is N messages. */
 const msgRandomKey = (msgRandom: string | undefined) => (msgRandom ? (targetId: string) => `msgRandom:${msgRandom}:${targetId}` : undefined);
 
+interface CommonPublishParams {
+  fromUserId: string;
+  objectName: string;
+  content: string;
+  isIncludeSender: boolean;
+  msgRandom?: string;
+}
+
+/** The publish answer: one `messageUIDs` entry per recipient (`userId`) or group (`groupId`), plus our `sentTime`. */
+function answer(targetField: 'userId' | 'groupId', published: PublishedMessage[]) {
+  return { code: 200, messageUIDs: published.map((m) => ({ [targetField]: m.targetId, messageUID: m.messageUid, sentTime: m.sentAt })) };
+}
+
 /**
  * Server API: publish and recall. A publish answers after every message is stored in PostgreSQL and
  * acknowledged by Kafka (transient ones: after Kafka acknowledged their deliveries).
@@ -34,18 +47,7 @@ export class ServerApiMessagesController {
   @HttpCode(200)
   async privatePublish(@SignedApp() app: KnownApp, @ServerApiReq() req: ServerApiRequest) {
     const p = paramsOf(Endpoints.privatePublish, req);
-    const published = await this.publish({
-      appKey: app.appKey,
-      senderId: p.fromUserId,
-      conversationType: 'private',
-      targetIds: p.toUserId,
-      objectName: p.objectName,
-      content: p.content,
-      includeSender: p.isIncludeSender,
-      persisted: p.isPersisted,
-      dedupKeyOf: msgRandomKey(p.msgRandom),
-    });
-    return { code: 200, messageUIDs: published.map((m) => ({ userId: m.targetId, messageUID: m.messageUid, sentTime: m.sentAt })) };
+    return answer('userId', await this.publish(app, p, { conversationType: 'private', targetIds: p.toUserId, persisted: p.isPersisted }));
   }
 
   @Post(routeOf(Endpoints.groupPublish))
@@ -53,71 +55,29 @@ export class ServerApiMessagesController {
   async groupPublish(@SignedApp() app: KnownApp, @ServerApiReq() req: ServerApiRequest) {
     const p = paramsOf(Endpoints.groupPublish, req);
     if (p.toUserId.length > 0 && p.toGroupId.length !== 1) throw new ServerApiError(RcCode.PARAMETER, 'toUserId: a directed message goes to exactly one group');
-    const published = await this.publish({
-      appKey: app.appKey,
-      senderId: p.fromUserId,
-      conversationType: 'group',
-      targetIds: p.toGroupId,
-      toUserIds: p.toUserId.length > 0 ? p.toUserId : undefined,
-      objectName: p.objectName,
-      content: p.content,
-      includeSender: p.isIncludeSender,
-      persisted: p.isPersisted,
-      dedupKeyOf: msgRandomKey(p.msgRandom),
-    });
-    return { code: 200, messageUIDs: published.map((m) => ({ groupId: m.targetId, messageUID: m.messageUid, sentTime: m.sentAt })) };
+    const toUserIds = p.toUserId.length > 0 ? p.toUserId : undefined;
+    return answer('groupId', await this.publish(app, p, { conversationType: 'group', targetIds: p.toGroupId, toUserIds, persisted: p.isPersisted }));
   }
 
   @Post(routeOf(Endpoints.systemPublish))
   @HttpCode(200)
   async systemPublish(@SignedApp() app: KnownApp, @ServerApiReq() req: ServerApiRequest) {
     const p = paramsOf(Endpoints.systemPublish, req);
-    const published = await this.publish({
-      appKey: app.appKey,
-      senderId: p.fromUserId,
-      conversationType: 'system',
-      targetIds: p.toUserId,
-      objectName: p.objectName,
-      content: p.content,
-      includeSender: p.isIncludeSender,
-      persisted: p.isPersisted,
-      dedupKeyOf: msgRandomKey(p.msgRandom),
-    });
-    return { code: 200, messageUIDs: published.map((m) => ({ userId: m.targetId, messageUID: m.messageUid, sentTime: m.sentAt })) };
+    return answer('userId', await this.publish(app, p, { conversationType: 'system', targetIds: p.toUserId, persisted: p.isPersisted }));
   }
 
   @Post(routeOf(Endpoints.privateStatusPublish))
   @HttpCode(200)
   async privateStatusPublish(@SignedApp() app: KnownApp, @ServerApiReq() req: ServerApiRequest) {
     const p = paramsOf(Endpoints.privateStatusPublish, req);
-    const published = await this.publish({
-      appKey: app.appKey,
-      senderId: p.fromUserId,
-      conversationType: 'private',
-      targetIds: p.toUserId,
-      objectName: p.objectName,
-      content: p.content,
-      includeSender: p.isIncludeSender,
-      persisted: false,
-    });
-    return { code: 200, messageUIDs: published.map((m) => ({ userId: m.targetId, messageUID: m.messageUid, sentTime: m.sentAt })) };
+    return answer('userId', await this.publish(app, p, { conversationType: 'private', targetIds: p.toUserId, persisted: false }));
   }
 
   @Post(routeOf(Endpoints.groupStatusPublish))
   @HttpCode(200)
   async groupStatusPublish(@SignedApp() app: KnownApp, @ServerApiReq() req: ServerApiRequest) {
     const p = paramsOf(Endpoints.groupStatusPublish, req);
-    const published = await this.publish({
-      appKey: app.appKey,
-      senderId: p.fromUserId,
-      conversationType: 'group',
-      targetIds: p.toGroupId,
-      objectName: p.objectName,
-      content: p.content,
-      includeSender: p.isIncludeSender,
-      persisted: false,
-    });
-    return { code: 200, messageUIDs: published.map((m) => ({ groupId: m.targetId, messageUID: m.messageUid, sentTime: m.sentAt })) };
+    return answer('groupId', await this.publish(app, p, { conversationType: 'group', targetIds: p.toGroupId, persisted: false }));
   }
 
   /** The message is found by its UID; `fromUserId` must be its sender. conversationType, targetId and sentTime are advisory. */
@@ -131,7 +91,22 @@ export class ServerApiMessagesController {
     return { code: 200 };
   }
 
-  private async publish(req: PublishRequest): Promise<PublishedMessage[]> {
+  /** The parameters every publish endpoint shares, plus what differs between them. */
+  private async publish(
+    app: KnownApp,
+    p: CommonPublishParams,
+    target: Pick<PublishRequest, 'conversationType' | 'targetIds' | 'toUserIds' | 'persisted'>,
+  ): Promise<PublishedMessage[]> {
+    const req: PublishRequest = {
+      appKey: app.appKey,
+      senderId: p.fromUserId,
+      objectName: p.objectName,
+      content: p.content,
+      includeSender: p.isIncludeSender,
+      // Status messages are never stored, so there is nothing to deduplicate against.
+      dedupKeyOf: target.persisted ? msgRandomKey(p.msgRandom) : undefined,
+      ...target,
+    };
     const published = await this.publisher.execute(req);
     for (const m of published) {
       this.log.info({ appKey: req.appKey, userId: req.senderId, messageUid: m.messageUid, duplicate: m.duplicate, persisted: req.persisted }, 'message published');
