@@ -3,6 +3,7 @@ import { PlatformModule } from '@msync/platform';
 import { FANOUT_CONFIG, type FanoutConfig } from './config';
 import { MessageExpanderConsumer } from './expand/message-expander.consumer';
 import { StreamPartitionsService } from './maintenance/stream-partitions.service';
+import { StreamAppender } from './stream-writer/stream-appender';
 import { StreamWriterConsumer } from './stream-writer/stream-writer.consumer';
 
 @Module({})
@@ -11,7 +12,7 @@ export class FanoutModule {
     return {
       module: FanoutModule,
       imports: [PlatformModule.forRoot(config, 'fanout')],
-      providers: [{ provide: FANOUT_CONFIG, useValue: config }, StreamPartitionsService, MessageExpanderConsumer, StreamWriterConsumer],
+      providers: [{ provide: FANOUT_CONFIG, useValue: config }, StreamPartitionsService, StreamAppender, MessageExpanderConsumer, StreamWriterConsumer],
     };
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Topics, userKey, type ConversationRecord, type StreamAppend } from '@msync/contracts';
+import { Topics, userKey, type ConversationRecord, type ConversationType, type StreamAppend } from '@msync/contracts';
 import { KafkaConnection, traceHeader, type ConsumedRecord } from '@msync/kafka';
 import { GroupRepository } from '@msync/persistence';
 import { FANOUT_CONFIG, type FanoutConfig } from '../config';
+import { StreamAppender } from '../stream-writer/stream-appender';
 import { recipientsOf } from './recipients';
 
 /**
@@ -16,6 +17,7 @@ export class MessageExpanderConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly kafka: KafkaConnection,
     private readonly groups: GroupRepository,
+    private readonly appender: StreamAppender,
     @Inject(FANOUT_CONFIG) private readonly config: FanoutConfig,
   ) {}
 
@@ -29,7 +31,7 @@ export class MessageExpanderConsumer implements OnApplicationBootstrap {
   }
 
   async expand(records: ConsumedRecord<ConversationRecord>[]): Promise<void> {
-    const appends: { append: StreamAppend; traceId?: string }[] = [];
+    const appends: { append: StreamAppend; traceId?: string; conversationType: ConversationType }[] = [];
     for (const { value, traceId } of records) {
       const audience = value.kind === 'message' ? { ...value.message, includeSender: value.includeSender, toUserIds: value.toUserIds } : value.audience;
       const members = audience.conversationType === 'group' ? await this.groups.membersAt(value.appKey, audience.targetId, new Date(audience.sentAt)) : undefined;
@@ -38,6 +40,7 @@ export class MessageExpanderConsumer implements OnApplicationBootstrap {
           const m = value.message;
           appends.push({
             traceId,
+            conversationType: audience.conversationType,
             append: {
               appKey: value.appKey,
               userId,
@@ -51,14 +54,23 @@ export class MessageExpanderConsumer implements OnApplicationBootstrap {
           const { messageUid, recalledBy, recalledAt } = value;
           appends.push({
             traceId,
+            conversationType: audience.conversationType,
             append: { appKey: value.appKey, userId, eventKey: `recall:${messageUid}`, occurredAt: recalledAt, body: { type: 'recall', messageUid, recalledBy, recalledAt } },
           });
         }
       }
     }
-    await this.kafka.producer.send(
-      Topics.streamAppends,
-      appends.map(({ append: a, traceId }) => ({ key: userKey(a.appKey, a.userId), value: a, headers: traceHeader(traceId) })),
-    );
+    // Private and system conversations (two or three streams) are appended here, one Kafka hop
+    // sooner; group ones go through the user-keyed stage, which spreads big groups over partitions.
+    // A conversation always takes the same path, so its events keep their order in every stream.
+    const direct = appends.filter((a) => a.conversationType !== 'group');
+    const staged = appends.filter((a) => a.conversationType === 'group');
+    await Promise.all([
+      this.appender.write(direct),
+      this.kafka.producer.send(
+        Topics.streamAppends,
+        staged.map(({ append: a, traceId }) => ({ key: userKey(a.appKey, a.userId), value: a, headers: traceHeader(traceId) })),
+      ),
+    ]);
   }
 }
