@@ -45,7 +45,11 @@ export class ServiceProcess {
     return this.child.pid;
   }
 
-  async waitReady(timeoutMs = 30_000): Promise<void> {
+  /**
+   * A gateway is ready only once its consumer groups have joined; on a cold broker with a dozen
+   * processes starting at once on 2 vCPUs (the first minute of CI) that has taken over 30 s.
+   */
+  async waitReady(timeoutMs = 90_000): Promise<void> {
     let exitCode: number | null | undefined;
     void this.exited.then((c) => (exitCode = c));
     await waitFor(
