@@ -13,7 +13,11 @@ describe('each service boots on the real infrastructure', () => {
   });
 
   it('answers /healthz, /readyz and /metrics, then stops gracefully on SIGTERM', async () => {
-    const services = await Promise.all(SERVICES.map((name) => startService(name)));
+    // Wired like a deployment: this ingestion shares the inbound-commands consumer group with the other
+    // specs' systems, so a recall command may land here and must reach a recall service.
+    const recall = await startService('recall');
+    const others = await Promise.all(SERVICES.filter((n) => n !== 'recall').map((name) => startService(name, { env: name === 'ingestion' ? { RECALL_URL: recall.url } : {} })));
+    const services = SERVICES.map((name) => (name === 'recall' ? recall : others.find((s) => s.name === name)!));
     started.push(...services);
     for (const service of services) {
       const health = await fetch(`${service.url}/healthz`);

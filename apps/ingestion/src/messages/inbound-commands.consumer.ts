@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, ErrorCodes, Topics, type InboundCommand } from '@msync/contracts';
-import { KafkaConnection, PermanentError, type ConsumedRecord } from '@msync/kafka';
+import { KafkaConnection, PermanentError, TransientError, type ConsumedRecord } from '@msync/kafka';
 import { loggerFor } from '@msync/service-kit';
 import { PublishMessagesUseCase } from './publish-messages.usecase';
 import { RecallClient } from './recall-client';
@@ -50,6 +50,8 @@ export class InboundCommandsConsumer implements OnApplicationBootstrap {
         this.log.warn({ appKey: cmd.appKey, command: cmd.command, code: err.code }, 'inbound command refused');
         throw new PermanentError(`${err.code}: ${err.message}`);
       }
+      // A service we depend on is down: retry, holding the partition, rather than dead-letter a valid command.
+      if (err instanceof DomainError && err.code === ErrorCodes.UNAVAILABLE) throw new TransientError(err.message);
       throw err;
     }
   }
