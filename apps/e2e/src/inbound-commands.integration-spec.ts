@@ -4,6 +4,13 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { REPO_ROOT, ServerApiClient, TestDevice, TestSystem, createApp, sleep, uniqueId, waitFor, type TestApp } from '@msync/testing';
 
+/**
+ * Every ingestion of every spec running at the same time shares the inbound consumer group, so a
+ * command may land on one that is shutting down (another spec ending) and arrive only after the
+ * rebalance: waits on command effects allow for that. What is asserted is the effect, not its speed.
+ */
+const COMMAND_WAIT_MS = 60_000;
+
 /** Runs the example producer script with the commands on stdin (so the script is tested too). */
 function runProducerScript(commands: Record<string, unknown>[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -87,17 +94,17 @@ describe('inbound Kafka commands', () => {
     expect(http.status).toBe(200);
     await b1.waitForMessages(1);
     await publish({ command: 'publish-message', appKey: app.appKey, idempotencyKey: uniqueId('k'), conversationType: 'private', senderId: a, targetId: b, objectName: 'RC:TxtMsg', content, includeSender: true });
-    await b1.waitForMessages(2);
+    await b1.waitForMessages(2, COMMAND_WAIT_MS);
 
     const directed = await api.call('message/group/publish', { fromUserId: a, toGroupId: groupId, toUserId: c, objectName: 'RC:TxtMsg', content });
     expect(directed.status).toBe(200);
     await c1.waitForMessages(1);
     await publish({ command: 'publish-message', appKey: app.appKey, idempotencyKey: uniqueId('k'), conversationType: 'group', senderId: a, targetId: groupId, toUserIds: [c], objectName: 'RC:TxtMsg', content });
-    await c1.waitForMessages(2);
+    await c1.waitForMessages(2, COMMAND_WAIT_MS);
 
     expect((await api.call('statusmessage/private/publish', { fromUserId: a, toUserId: b, objectName: 'RC:TypSts', content: '{}' })).status).toBe(200);
     await publish({ command: 'publish-status-message', appKey: app.appKey, idempotencyKey: uniqueId('k'), conversationType: 'private', senderId: a, targetId: b, objectName: 'RC:TypSts', content: '{}' });
-    await waitFor(() => b1.transients.length === 2, 'both status messages');
+    await waitFor(() => b1.transients.length === 2, 'both status messages', COMMAND_WAIT_MS);
 
     const stored = await rows(app.appKey);
     expect(stored).toHaveLength(4);
@@ -120,7 +127,7 @@ describe('inbound Kafka commands', () => {
     expect((await api.call('message/recall', { fromUserId: a, conversationType: 1, targetId: b, messageUID: stored[0].message_uid as string })).status).toBe(200);
     await publish({ command: 'recall-message', appKey: app.appKey, idempotencyKey: uniqueId('k'), messageUid: stored[1].message_uid, senderId: a });
     const recalls = (d: TestDevice) => d.events.flatMap((e) => (e.body.type === 'recall' ? [e.body.messageUid] : [])).sort();
-    await waitFor(() => recalls(b1).length === 2 && recalls(a1).length === 2, 'both recalls on both devices');
+    await waitFor(() => recalls(b1).length === 2 && recalls(a1).length === 2, 'both recalls on both devices', COMMAND_WAIT_MS);
     expect(recalls(b1)).toEqual([stored[0].message_uid, stored[1].message_uid].sort());
     expect(recalls(a1)).toEqual(recalls(b1));
   });
@@ -131,13 +138,13 @@ describe('inbound Kafka commands', () => {
     const b1 = await connect(api, b, 'b-phone');
     const command = { command: 'publish-message', appKey: app.appKey, idempotencyKey: uniqueId('order'), conversationType: 'private', senderId: a, targetId: b, objectName: 'RC:TxtMsg', content: '{"content":"once"}' };
     await publish(command);
-    await b1.waitForMessages(1);
+    await b1.waitForMessages(1, COMMAND_WAIT_MS);
     await publish(command, command);
     const status = { command: 'publish-status-message', appKey: app.appKey, idempotencyKey: uniqueId('typing'), conversationType: 'private', senderId: a, targetId: b, objectName: 'RC:TypSts', content: '{}' };
     await publish(status, status);
     // A marker after the replays: once it arrives, the replays have been handled (same partition, in order).
     await publish({ ...command, idempotencyKey: uniqueId('marker'), content: '{"content":"marker"}' });
-    await b1.waitForMessages(2);
+    await b1.waitForMessages(2, COMMAND_WAIT_MS);
     await sleep(500);
     const stored = await rows(app.appKey);
     expect(stored.map((r) => r.client_msg_id)).toEqual([`inbound:${command.idempotencyKey}`, expect.stringMatching(/^inbound:marker-/)]);
@@ -155,7 +162,7 @@ describe('inbound Kafka commands', () => {
     await publish(unknownGroup, tooLarge, malformed, unknownMessage);
 
     const reasonOf = (key: string) => deadLetters.find((d) => d.value.idempotencyKey === key)?.error;
-    await waitFor(() => [unknownGroup, tooLarge, malformed, unknownMessage].every((c) => reasonOf(c.idempotencyKey)), 'four dead letters', 30_000);
+    await waitFor(() => [unknownGroup, tooLarge, malformed, unknownMessage].every((c) => reasonOf(c.idempotencyKey)), 'four dead letters', COMMAND_WAIT_MS);
     expect(reasonOf(unknownGroup.idempotencyKey)).toMatch(/conversation_unknown/);
     expect(reasonOf(tooLarge.idempotencyKey)).toMatch(/content_too_large/);
     expect(reasonOf(malformed.idempotencyKey)).toMatch(/targetId/);
