@@ -106,7 +106,24 @@ export async function startService(name: ServiceName, options: StartServiceOptio
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const service = new ServiceProcess(name, port, child);
-  if (options.waitReady ?? true) await service.waitReady();
+  try {
+    if (options.waitReady ?? true) await service.waitReady();
+  } catch (err) {
+    await service.stop('SIGKILL');
+    throw err;
+  }
   return service;
 }
+
+/**
+ * Every service this test process started and that still runs. A spec that fails half-way (say,
+ * one of several services never gets ready inside a Promise.all) cannot leak the others: they die
+ * with the test process, instead of living on and joining the next run's consumer groups.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
