@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@msync/platform';
+import { PlatformModule, RecallClient } from '@msync/platform';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { AppSignatureGuard } from './auth/app-signature.guard';
 import { RequestVerifier } from './auth/request-verifier';
@@ -17,7 +17,6 @@ import { InternalMessagesController } from './messages/internal-messages.control
 import { MessagePublisher } from './messages/message-publisher';
 import { OutboxSweeper } from './messages/outbox-sweeper';
 import { PublishMessagesUseCase } from './messages/publish-messages.usecase';
-import { RecallClient } from './messages/recall-client';
 import { TransientPublisher } from './messages/transient-publisher';
 import { OpenApiController } from './server-api/openapi.controller';
 import { ServerApiGroupsController } from './server-api/server-api-groups.controller';
@@ -53,7 +52,7 @@ export class IngestionModule {
         UserAccessService,
         AcceptMessageUseCase,
         PublishMessagesUseCase,
-        RecallClient,
+        { provide: RecallClient, useFactory: () => new RecallClient(config.RECALL_URL, config.INTERNAL_API_TOKEN) },
         MessagePublisher,
         TransientPublisher,
         OutboxSweeper,

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@msync/platform';
+import { PlatformModule, RecallClient } from '@msync/platform';
 import { TokenVerifier } from './auth/token-verifier';
-import { IngestionClient, RecallClient, StreamReader } from './clients/service-clients';
+import { IngestionClient, StreamReader } from './clients/service-clients';
 import { SESSION_CONFIG, type SessionConfig } from './config';
 import { CursorWriter } from './cursor/cursor-writer';
 import { LiveEventsConsumer } from './delivery/live-events.consumer';
@@ -24,7 +24,7 @@ export class SessionModule {
         TokenVerifier,
         StreamReader,
         IngestionClient,
-        RecallClient,
+        { provide: RecallClient, useFactory: () => new RecallClient(config.RECALL_URL, config.INTERNAL_API_TOKEN) },
         CursorWriter,
         SessionRegistry,
         SessionDeps,

@@ -1,3 +1,4 @@
 export * from './platform.module';
 export * from './app-directory';
 export * from './internal-api';
+export * from './recall-client';

@@ -1,9 +1,8 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { messageUidSchema } from '@msync/contracts';
-import type { KnownApp } from '@msync/platform';
+import { RecallClient, type KnownApp } from '@msync/platform';
 import { parseInput } from '@msync/service-kit';
 import { AppSignatureGuard, SignedApp } from '../auth/app-signature.guard';
-import { RecallClient } from '../messages/recall-client';
 
 /** The app recalls a message as administrator (management API); the recall service does the work. */
 @Controller('v1/messages')

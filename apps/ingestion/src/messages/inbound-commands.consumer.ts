@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, ErrorCodes, Topics, type InboundCommand } from '@msync/contracts';
 import { KafkaConnection, PermanentError, TransientError, type ConsumedRecord } from '@msync/kafka';
+import { RecallClient } from '@msync/platform';
 import { loggerFor } from '@msync/service-kit';
 import { PublishMessagesUseCase } from './publish-messages.usecase';
-import { RecallClient } from './recall-client';
 import { ExpiringKeySet } from '../support/expiring-key-set';
 
 /** The message dedup key of a command: `inbound:<idempotencyKey>` (hashed when that would not fit the 128-character column). */

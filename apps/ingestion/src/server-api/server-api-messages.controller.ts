@@ -1,9 +1,8 @@
 import { Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
-import type { KnownApp } from '@msync/platform';
+import { RecallClient, type KnownApp } from '@msync/platform';
 import { loggerFor } from '@msync/service-kit';
 import { SignedApp } from '../auth/app-signature.guard';
 import { PublishMessagesUseCase, type PublishRequest, type PublishedMessage } from '../messages/publish-messages.usecase';
-import { RecallClient } from '../messages/recall-client';
 import { Endpoints, routeOf } from './endpoints';
 import type { ServerApiRequest } from './form-body.middleware';
 import { ServerApiReq, paramsOf } from './form-params.decorator';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { appKeySchema, deviceIdSchema, messageUidSchema, userIdSchema } from '@msync/contracts';
-import { InternalTokenGuard } from '@msync/platform';
+import { InternalTokenGuard, RECALLS_PATH } from '@msync/platform';
 import { parseInput } from '@msync/service-kit';
 import { RecallMessageUseCase } from './recall-message.usecase';
 
@@ -13,7 +13,7 @@ const recallSchema = z.strictObject({
 });
 
 /** Recalls from the gateways (a device of the sender) and from ingestion (the app, as administrator). */
-@Controller('internal/v1/recalls')
+@Controller(RECALLS_PATH)
 @UseGuards(InternalTokenGuard)
 export class InternalRecallController {
   constructor(private readonly recall: RecallMessageUseCase) {}

@@ -10,20 +10,6 @@ export interface SendResult {
   duplicate: boolean;
 }
 
-/** Recalls go to the recall service, which checks that the requester is the sender. */
-@Injectable()
-export class RecallClient {
-  private readonly http: InternalHttpClient;
-
-  constructor(@Inject(SESSION_CONFIG) config: SessionConfig) {
-    this.http = new InternalHttpClient(config.RECALL_URL, config.INTERNAL_API_TOKEN);
-  }
-
-  recall(body: { appKey: string; messageUid: string; userId: string; deviceId: string }): Promise<{ messageUid: string; recalledAt: number }> {
-    return this.http.request('POST', '/internal/v1/recalls', body);
-  }
-}
-
 /** Reads a user's stream through the compensation service (the owner of the read path). */
 @Injectable()
 export class StreamReader {

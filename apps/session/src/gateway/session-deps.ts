@@ -3,7 +3,8 @@ import { DeviceRepository, SessionRepository, StreamRepository } from '@msync/pe
 import { AppDirectory } from '@msync/platform';
 import { LoginPolicy } from './login-policy';
 import { TokenVerifier } from '../auth/token-verifier';
-import { IngestionClient, RecallClient, StreamReader } from '../clients/service-clients';
+import { RecallClient } from '@msync/platform';
+import { IngestionClient, StreamReader } from '../clients/service-clients';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { CursorWriter } from '../cursor/cursor-writer';
 import { SessionRegistry } from './session-registry';
