@@ -3,6 +3,8 @@ import type { Channel, Platform } from '@msync/contracts';
 
 const DAY_MS = 86_400_000;
 const PAGE = 10;
+/** The compensation service keeps at most this many conversations in a channel list (the newest). */
+const CHANNEL_LIST_MAX = 2;
 
 /**
  * Compensation: a device that connects without a cursor (new, or reinstalled without its local
@@ -10,7 +12,7 @@ const PAGE = 10;
  * rebuilt from that window. Older events are made by moving real events back in time in PostgreSQL.
  */
 describe('compensation for new and reinstalled devices', () => {
-  const suite = e2eSuite({ gateways: 1 });
+  const suite = e2eSuite({ gateways: 1, env: { CHANNEL_LIST_MAX: String(CHANNEL_LIST_MAX) } });
   const { devices } = suite;
 
   beforeAll(async () => {
@@ -169,6 +171,23 @@ describe('compensation for new and reinstalled devices', () => {
     expect(JSON.stringify([fresh.events, fresh.channels])).not.toContain('top secret');
     const [channel] = fresh.channels!.channels;
     expect(channel).toMatchObject({ conversationType: 'private', targetId: p, unreadCount: 1, lastMessage: { messageUid: oops.messageUid, content: '' } });
+  });
+
+  it('keeps the newest conversations when the window holds more than the channel-list limit, and says it cut the list', async () => {
+    const { mgmt } = await newApp();
+    const u = uniqueId('u');
+    const peers = [uniqueId('p1'), uniqueId('p2'), uniqueId('p3')];
+    for (const p of peers) {
+      const d = await connect(mgmt, p, `${p}-phone`);
+      await d.send({ conversationType: 'private', targetId: u, objectName: 'RC:TxtMsg', content: { text: p } });
+    }
+    const witness = await connect(mgmt, u, 'u-witness');
+    await witness.waitForCursor(3);
+
+    const fresh = await connect(mgmt, u, 'u-new', { cursor: null, platform: 'desktop' });
+    expect(fresh.seqs).toEqual([1, 2, 3]);
+    expect(fresh.channels?.truncated).toBe(true);
+    expect(fresh.channels?.channels.map((c) => c.targetId)).toEqual([peers[2], peers[1]].slice(0, CHANNEL_LIST_MAX));
   });
 
   it('with multi-device sync off a device without a cursor gets no compensation', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CompensationWindow } from '@msync/contracts';
 import { AppDirectory } from '@msync/platform';
-import { StreamRepository } from '@msync/persistence';
+import { StreamRepository, appendedSince } from '@msync/persistence';
 import { COMPENSATION_CONFIG, type CompensationConfig } from '../config';
 import { StreamPageReader } from '../stream-read/stream-page.reader';
 import { ChannelListRepository } from './channel-list.repository';
@@ -28,9 +28,8 @@ export class CompensationWindowService {
     const since = new Date(now - Math.min(settings.compensationDays, settings.retentionDays) * DAY_MS);
     const { after, head } = await this.streams.seqBefore(appKey, userId, since);
     const limit = this.config.CHANNEL_LIST_MAX;
-    const appendedSince = new Date(since.getTime() - 3_600_000);
     const [channels, firstPage] = await Promise.all([
-      head > after ? this.channels.list({ appKey, userId, after, upTo: head, appendedSince, limit: limit + 1 }) : [],
+      head > after ? this.channels.list({ appKey, userId, after, upTo: head, appendedSince: appendedSince(since), limit: limit + 1 }) : [],
       this.pages.page(appKey, userId, after, pageSize),
     ]);
     return { after, head, since: since.getTime(), channels: channels.slice(0, limit), truncated: channels.length > limit, firstPage };

@@ -22,6 +22,14 @@ export interface StoredStreamEvent {
 }
 
 /**
+ * The earliest `created_at` an event that happened at or after `since` can have: an event is appended
+ * after it happens, and an hour of slack covers clock skew between hosts. A bound for partition pruning.
+ */
+export function appendedSince(since: Date): Date {
+  return new Date(since.getTime() - 3_600_000);
+}
+
+/**
  * Per-user append-only streams. Appends take the users' head rows FOR UPDATE (in a fixed order, so
  * concurrent writers cannot deadlock), skip event keys the stream already holds, and give each new
  * event the next sequence number: gap-free and unique even when Kafka redelivers or two writers overlap
@@ -70,15 +78,13 @@ export class StreamRepository {
 
   /**
    * Where a window that starts at `since` begins: the seq just before the user's first event that
-   * happened at or after `since` (the head when there is none). An event is appended after it
-   * happens, so the `created_at` bound (an hour of slack for clock skew between hosts) only prunes
-   * partitions.
+   * happened at or after `since` (the head when there is none).
    */
   async seqBefore(appKey: string, userId: string, since: Date): Promise<{ after: number; head: number }> {
     const rows: { first_seq: string | null; head: string | null }[] = await this.db.query(
-      `SELECT (SELECT min(seq) FROM stream_events WHERE app_key = $1 AND user_id = $2 AND occurred_at >= $3 AND created_at >= $3::timestamptz - interval '1 hour') AS first_seq,
+      `SELECT (SELECT min(seq) FROM stream_events WHERE app_key = $1 AND user_id = $2 AND occurred_at >= $3 AND created_at >= $4) AS first_seq,
               (SELECT last_seq FROM stream_heads WHERE app_key = $1 AND user_id = $2) AS head`,
-      [appKey, userId, since],
+      [appKey, userId, since, appendedSince(since)],
     );
     const head = Number(rows[0].head ?? 0);
     return { after: rows[0].first_seq === null ? head : Math.min(Number(rows[0].first_seq) - 1, head), head };
