@@ -19,6 +19,19 @@ export function inboundDedupKey(idempotencyKey: string): string {
  * so a redelivery is not shown twice. A command that fails validation is dead-lettered with the
  * reason and has changed nothing (publishes are all or nothing).
  */
+/**
+ * How the consumer treats a command that failed: a domain error (unknown group, too large, unknown
+ * message) cannot succeed on retry, so it is dead-lettered at once; a service we depend on being down
+ * is retried without limit, holding the partition, so a valid command is never dead-lettered for it.
+ * Anything else keeps the consumer's bounded retries.
+ */
+export function consumerFailureOf(err: unknown): unknown {
+  if (!(err instanceof DomainError)) return err;
+  if (err.code === ErrorCodes.UNAVAILABLE) return new TransientError(err.message);
+  if (err.code === ErrorCodes.INTERNAL) return err;
+  return new PermanentError(`${err.code}: ${err.message}`);
+}
+
 @Injectable()
 export class InboundCommandsConsumer implements OnApplicationBootstrap {
   private readonly log = loggerFor('InboundCommandsConsumer');
@@ -45,14 +58,9 @@ export class InboundCommandsConsumer implements OnApplicationBootstrap {
     try {
       await this.apply(cmd, traceId);
     } catch (err) {
-      // Domain errors (unknown group, too large, unknown message) cannot succeed on retry.
-      if (err instanceof DomainError && err.code !== ErrorCodes.UNAVAILABLE && err.code !== ErrorCodes.INTERNAL) {
-        this.log.warn({ appKey: cmd.appKey, command: cmd.command, code: err.code }, 'inbound command refused');
-        throw new PermanentError(`${err.code}: ${err.message}`);
-      }
-      // A service we depend on is down: retry, holding the partition, rather than dead-letter a valid command.
-      if (err instanceof DomainError && err.code === ErrorCodes.UNAVAILABLE) throw new TransientError(err.message);
-      throw err;
+      const failure = consumerFailureOf(err);
+      if (failure instanceof PermanentError) this.log.warn({ appKey: cmd.appKey, command: cmd.command, code: (err as DomainError).code }, 'inbound command refused');
+      throw failure;
     }
   }
 
