@@ -76,8 +76,14 @@ describe('compensation for new and reinstalled devices', () => {
     await mgmt.createGroup(group, [u, p1, p2]);
     const phone = await connect(mgmt, u, 'u-phone');
     const peers = { p1: await connect(mgmt, p1, 'p1-phone'), p2: await connect(mgmt, p2, 'p2-phone'), p3: await connect(mgmt, p3, 'p3-phone') };
-    const say = (from: TestDevice, conversationType: 'private' | 'group', targetId: string, text: string) =>
-      from.send({ conversationType, targetId, objectName: 'RC:TxtMsg', content: { text } });
+    // Different conversations are appended by different fan-out partitions, so their order in u's
+    // stream is not the send order unless each send is in the stream before the next (this test is
+    // about window boundaries, so the order must be fixed).
+    const say = async (from: TestDevice, conversationType: 'private' | 'group', targetId: string, text: string) => {
+      const sent = await from.send({ conversationType, targetId, objectName: 'RC:TxtMsg', content: { text } });
+      await phone.waitForCursor(phone.cursor + 1);
+      return sent;
+    };
 
     const old = await say(peers.p3, 'private', u, 'four days ago');
     const mid = await say(peers.p1, 'private', u, 'two days ago');
@@ -86,7 +92,6 @@ describe('compensation for new and reinstalled devices', () => {
     await say(peers.p1, 'private', u, 'r3');
     await say(peers.p2, 'group', group, 'g1');
     await say(peers.p2, 'group', group, 'g2');
-    await phone.waitForCursor(7);
     await age(app.appKey, old.messageUid, 4);
     await age(app.appKey, mid.messageUid, 2);
 
@@ -114,7 +119,7 @@ describe('compensation for new and reinstalled devices', () => {
     expect(texts(reinstalled)).toEqual(['two days ago', 'r1', 'r2 (own)', 'r3', 'g1', 'g2']);
     expect(summary(reinstalled.channels?.channels)).toEqual(summary(threeDays.channels?.channels));
     // Live events follow the window.
-    await say(peers.p3, 'private', u, 'after');
+    await peers.p3.send({ conversationType: 'private', targetId: u, objectName: 'RC:TxtMsg', content: { text: 'after' } });
     await reinstalled.waitForMessages(7);
     expect(texts(reinstalled).slice(-1)).toEqual(['after']);
     expect(reinstalled.duplicatesDropped).toBe(0);
