@@ -12,4 +12,5 @@ export * from './events/inbound-command';
 export * from './asyncapi';
 export * from './protocol/error-codes';
 export * from './protocol/frames';
+export * from './protocol/input-safety';
 export * from './internal/stream-read';

@@ -33,7 +33,8 @@ export class InternalHttpClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  /** `rawBody`: the body already serialised as JSON (instead of `body`). */
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, rawBody?: string): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
@@ -42,14 +43,18 @@ export class InternalHttpClient {
           [INTERNAL_TOKEN_HEADER]: this.token,
           'content-type': 'application/json',
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw new DomainError(ErrorCodes.UNAVAILABLE, `${this.baseUrl} unreachable: ${(err as Error).message}`);
     }
     const payload = (await res.json().catch(() => ({}))) as { code?: ErrorCode; message?: string };
-    if (!res.ok) throw new DomainError(payload.code ?? ErrorCodes.INTERNAL, payload.message ?? `HTTP ${res.status}`);
+    if (!res.ok) {
+      // A proxy or a restarting peer may answer 502-504 without our JSON: retry later, not a bug.
+      const fallback = res.status >= 502 && res.status <= 504 ? ErrorCodes.UNAVAILABLE : ErrorCodes.INTERNAL;
+      throw new DomainError(payload.code ?? fallback, payload.message ?? `HTTP ${res.status}`);
+    }
     return payload as T;
   }
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError, parseConfig, type BaseEnv } from './config';
 import { NestJsonLogger, createRootLogger, rootLogger } from './logger';
 import { initMetrics } from './metrics';
+import { installProcessGuards } from './process-guards';
 import { ReadinessRegistry } from './readiness';
 
 /** What every service config has (baseEnvSchema plus its own HTTP_PORT). */
@@ -26,6 +27,17 @@ export interface ServiceBootOptions<S extends z.ZodObject> {
  * and a SIGTERM/SIGINT shutdown that is bounded in time.
  */
 export async function bootService<S extends z.ZodObject>(options: ServiceBootOptions<S>): Promise<INestApplication> {
+  try {
+    return await boot(options);
+  } catch (err) {
+    // A service that cannot start exits (the process guards would otherwise keep a half-started one alive).
+    rootLogger().fatal({ err, context: 'Bootstrap' }, `${options.service} could not start`);
+    rootLogger().flush();
+    process.exit(1);
+  }
+}
+
+async function boot<S extends z.ZodObject>(options: ServiceBootOptions<S>): Promise<INestApplication> {
   process.env.SERVICE_NAME ??= options.service;
   createRootLogger(options.service, process.env.LOG_LEVEL ?? 'info');
   let config: z.infer<S> & ServiceConfig;
@@ -49,16 +61,18 @@ export async function bootService<S extends z.ZodObject>(options: ServiceBootOpt
   // Device frames are up to 256 KiB; the content limit itself is an app setting checked with a clear error.
   app.useBodyParser('json', { limit: '512kb' });
   app.useBodyParser('urlencoded', { limit: '512kb', extended: false });
-  installShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+  const shutdown = installShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+  installProcessGuards((reason) => shutdown(reason, 1));
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   log.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${options.service} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);
   await options.afterListen?.(app, config);
   return app;
 }
 
-function installShutdown(app: INestApplication, timeoutMs: number): void {
+/** Returns the shutdown itself: `(reason, exitCode)`, for a fatal error as well as a signal. */
+function installShutdown(app: INestApplication, timeoutMs: number): (reason: string, exitCode?: number) => void {
   let closing = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
     const log = rootLogger().child({ context: 'Shutdown' });
@@ -74,13 +88,14 @@ function installShutdown(app: INestApplication, timeoutMs: number): void {
       .then(() => {
         log.info('shutdown complete');
         rootLogger().flush();
-        process.exit(0);
+        process.exit(exitCode);
       })
       .catch((err: Error) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);
       });
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', (signal) => onSignal(signal));
+  process.on('SIGINT', (signal) => onSignal(signal));
+  return onSignal;
 }

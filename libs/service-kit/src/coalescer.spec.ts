@@ -45,4 +45,22 @@ describe('Coalescer with results', () => {
     expect(a).toEqual([10, 20]);
     expect(b).toEqual([30]);
   });
+
+  it('bounds a batch by bytes as well, and sends an item over the bound alone', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const firstFlushDone = new Promise<void>((r) => (release = r));
+    const c = new Coalescer<number>(
+      async (items) => {
+        batches.push(items);
+        if (batches.length === 1) await firstFlushDone;
+      },
+      100,
+      { size: (n) => n, maxBytes: 10 },
+    );
+    const all = [c.add(1), c.add(4), c.add(5), c.add(2), c.add(30), c.add(3)];
+    release();
+    await Promise.all(all);
+    expect(batches).toEqual([[1], [4, 5], [2], [30], [3]]);
+  });
 });

@@ -2,11 +2,37 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError, ErrorCodes, httpStatusOf } from '@msync/contracts';
+import { isDependencyUnavailable } from './dependency-errors';
 import { loggerFor } from './logger';
+
+/** What body-parser throws for a body it refuses (`type` tells which). */
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+const isBodyParserError = (err: unknown): err is BodyParserError =>
+  typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' && typeof (err as BodyParserError).status === 'number';
+
+/**
+ * Maps a body that the parsers refused to a stable code: too large (413 `body_too_large`, answered
+ * before the rest is read), not JSON (400 `malformed_frame`), an unsupported charset or encoding.
+ */
+export function bodyParserFailure(err: BodyParserError): DomainError {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new DomainError(ErrorCodes.BODY_TOO_LARGE, 'request body over the limit of this route');
+    case 'entity.parse.failed':
+      return new DomainError(ErrorCodes.MALFORMED_FRAME, 'request body is not valid JSON');
+    default:
+      return new DomainError(ErrorCodes.MALFORMED_FRAME, `request body refused (${err.type.slice(0, 40)})`);
+  }
+}
 
 /**
  * Maps errors to `{code, message}` JSON once for every HTTP API: a DomainError keeps its code and
- * status; anything unexpected is a 500 with an error id that is also logged.
+ * status; a dependency that is down is 503 `unavailable` (retry); anything else is a 500 with an
+ * error id that is also logged.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -14,18 +40,29 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
-    if (error instanceof DomainError) {
-      res.status(httpStatusOf[error.code]).json({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
-      return;
+    if (res.headersSent) return;
+    if (error instanceof DomainError) return this.answer(res, error);
+    if (isBodyParserError(error)) {
+      // The rest of a refused body is not read: the connection cannot be reused.
+      if (error.type === 'entity.too.large') res.setHeader('connection', 'close');
+      return this.answer(res, bodyParserFailure(error));
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      const code = status === 404 ? 'not_found' : status === 413 ? ErrorCodes.CONTENT_TOO_LARGE : status < 500 ? ErrorCodes.INVALID_FIELD : ErrorCodes.INTERNAL;
+      const code = status === 404 ? 'not_found' : status === 413 ? ErrorCodes.BODY_TOO_LARGE : status < 500 ? ErrorCodes.INVALID_FIELD : ErrorCodes.INTERNAL;
       res.status(status).json({ code, message: error.message });
       return;
+    }
+    if (isDependencyUnavailable(error)) {
+      this.log.warn({ err: error }, 'a dependency is unavailable; answered 503');
+      return this.answer(res, new DomainError(ErrorCodes.UNAVAILABLE, 'a service this request needs is unavailable; retry later'));
     }
     const errorId = randomUUID();
     this.log.error({ err: error, errorId }, 'unhandled error');
     res.status(500).json({ code: ErrorCodes.INTERNAL, message: 'internal error', errorId });
+  }
+
+  private answer(res: Response, error: DomainError): void {
+    res.status(httpStatusOf[error.code]).json({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
   }
 }

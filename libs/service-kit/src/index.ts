@@ -8,3 +8,6 @@ export * from './bootstrap';
 export * from './domain-error.filter';
 export * from './parse-input';
 export * from './coalescer';
+export * from './dependency-errors';
+export * from './input-safety.guard';
+export * from './process-guards';

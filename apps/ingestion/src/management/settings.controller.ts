@@ -1,12 +1,9 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import { appSettingsSchema } from '@msync/contracts';
+import { appSettingsPatchSchema, appSettingsSchema } from '@msync/contracts';
 import { AppDirectory, type KnownApp } from '@msync/platform';
 import { AppRepository } from '@msync/persistence';
 import { loggerFor, parseInput } from '@msync/service-kit';
 import { AppSignatureGuard, SignedApp } from '../auth/app-signature.guard';
-
-/** Only the named fields change; unknown fields and out-of-range values are refused and change nothing. */
-const settingsPatchSchema = appSettingsSchema.partial().strict();
 
 /** Per-app settings (management API). A change is stored, then published to every service (applied within seconds). */
 @Controller('v1/settings')
@@ -27,7 +24,8 @@ export class SettingsController {
 
   @Patch()
   async update(@SignedApp() app: KnownApp, @Body() body: unknown) {
-    const patch = parseInput(settingsPatchSchema, body);
+    // Only the named fields change; unknown fields and out-of-range values are refused and change nothing.
+    const patch = parseInput(appSettingsPatchSchema, body);
     const current = await this.apps.findByKey(app.appKey);
     const settings = parseInput(appSettingsSchema, { ...current!.settings, ...patch });
     const version = await this.apps.updateSettings(app.appKey, settings);

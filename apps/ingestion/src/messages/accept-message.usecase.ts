@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCodes, isTransientType, type ConversationType } from '@msync/contracts';
+import { DomainError, ErrorCodes, findInputProblem, isTransientType, type ConversationType } from '@msync/contracts';
+import { loggerFor, toDomainError } from '@msync/service-kit';
 import { AppDirectory } from '@msync/platform';
 import { GroupRepository, MessageRepository, type StoredMessage } from '@msync/persistence';
 import { MessagePublisher } from './message-publisher';
@@ -55,6 +56,8 @@ interface Prepared {
  */
 @Injectable()
 export class AcceptMessageUseCase {
+  private readonly log = loggerFor('AcceptMessageUseCase');
+
   constructor(
     private readonly apps: AppDirectory,
     private readonly groups: GroupRepository,
@@ -77,9 +80,30 @@ export class AcceptMessageUseCase {
   async executeMany(inputs: AcceptMessageInput[]): Promise<(AcceptedMessage | DomainError)[]> {
     const validated = await this.validateEach(inputs);
     const valid = validated.flatMap((v) => (v instanceof DomainError ? [] : [v]));
-    const accepted = await this.commit(valid);
+    const accepted = await this.commitEach(valid);
     let next = 0;
     return validated.map((v) => (v instanceof DomainError ? v : accepted[next++]));
+  }
+
+  /**
+   * One statement for the batch; if it fails for a reason other than a dependency being down, each
+   * item is committed on its own, so an item that breaks the statement fails alone (its neighbours,
+   * other users' sends, are accepted). Committing again is safe: inserts are idempotent by clientMsgId.
+   */
+  private async commitEach(prepared: Prepared[]): Promise<(AcceptedMessage | DomainError)[]> {
+    try {
+      return await this.commit(prepared);
+    } catch (err) {
+      const failure = toDomainError(err);
+      if (failure.code === ErrorCodes.UNAVAILABLE || prepared.length === 1) {
+        if (failure.code === ErrorCodes.INTERNAL) this.log.error({ err, appKey: prepared[0].appKey }, 'could not accept a message');
+        return prepared.map(() => failure);
+      }
+      this.log.warn({ err, items: prepared.length }, 'batch commit failed; committing its items one by one');
+      const results: (AcceptedMessage | DomainError)[] = [];
+      for (const item of prepared) results.push(...(await this.commitEach([item])));
+      return results;
+    }
   }
 
   /**
@@ -147,6 +171,9 @@ export class AcceptMessageUseCase {
   private async validate(input: AcceptMessageInput): Promise<{ content: string; isTransient: boolean }> {
     const app = await this.apps.require(input.appKey);
     const content = normaliseContent(input.content);
+    // Kafka commands reach this without the HTTP edge's checks; what PostgreSQL cannot store fails here, alone.
+    const problem = findInputProblem({ objectName: input.objectName, clientMsgId: input.clientMsgId, targetId: input.targetId, toUserIds: input.toUserIds });
+    if (problem) throw new DomainError(ErrorCodes.INVALID_FIELD, problem.message);
     const size = Buffer.byteLength(content, 'utf8');
     if (size > app.settings.maxContentBytes) {
       throw new DomainError(ErrorCodes.CONTENT_TOO_LARGE, `content is ${size} bytes; the app allows ${app.settings.maxContentBytes}`);
@@ -165,12 +192,17 @@ export class AcceptMessageUseCase {
   }
 }
 
+/** The content as a JSON text that PostgreSQL's jsonb accepts (no NUL, even as a `\u0000` escape; bounded depth). */
 function normaliseContent(content: string | Record<string, unknown>): string {
-  if (typeof content !== 'string') return JSON.stringify(content);
-  try {
-    JSON.parse(content);
-  } catch {
-    throw new DomainError(ErrorCodes.INVALID_FIELD, 'content: must be a JSON text');
+  let value: unknown = content;
+  if (typeof content === 'string') {
+    try {
+      value = JSON.parse(content);
+    } catch {
+      throw new DomainError(ErrorCodes.INVALID_FIELD, 'content: must be a JSON text');
+    }
   }
-  return content;
+  const problem = findInputProblem(value);
+  if (problem) throw new DomainError(ErrorCodes.INVALID_FIELD, `content ${problem.message}`);
+  return typeof content === 'string' ? content : JSON.stringify(content);
 }

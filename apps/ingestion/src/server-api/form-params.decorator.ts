@@ -8,7 +8,7 @@ import { RcCode, ServerApiError } from './server-api-error';
 export function paramsOf<S extends ParamSet>(endpoint: Endpoint<S>, req: ServerApiRequest): ParamValues<S> {
   const body = req.serverApiBody;
   if (!body) throw new ServerApiError(RcCode.NO_POST_DATA, 'no POST data');
-  if ('problem' in body) throw new ServerApiError(body.problem === 'too_large' ? RcCode.BODY_TOO_LARGE : RcCode.PARAMETER, body.detail);
+  if ('problem' in body) throw new ServerApiError(RcCode.PARAMETER, body.detail);
   return readParams(endpoint.params, body.form);
 }
 

@@ -1,3 +1,5 @@
+import { isStorableText } from '@msync/contracts';
+
 /**
  * An `application/x-www-form-urlencoded` body as the Server API receives it: a list goes as the same
  * key repeated (`toUserId=a&toUserId=b`), key order carries no meaning, and a space may come as
@@ -28,11 +30,15 @@ export class FormFields {
 export class MalformedFormError extends Error {}
 
 const decode = (text: string) => {
+  let decoded: string;
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    decoded = decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
+    // Also what an encoded lone surrogate gives (it is not UTF-8).
     throw new MalformedFormError(`malformed percent-encoding in "${text.slice(0, 40)}"`);
   }
+  if (!isStorableText(decoded)) throw new MalformedFormError(`a form field contains NUL or an unpaired surrogate near "${text.slice(0, 40)}"`);
+  return decoded;
 };
 
 export function parseForm(body: string): FormFields {

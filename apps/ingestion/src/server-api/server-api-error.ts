@@ -35,13 +35,15 @@ export class ServerApiError extends Error {
   constructor(
     readonly code: Exclude<RcCode, 200>,
     message: string,
+    /** Set only where the status says more than the code (a dependency that is down: 503 with 1000). */
+    private readonly status?: number,
   ) {
     super(message);
     this.name = 'ServerApiError';
   }
 
   get httpStatus(): number {
-    return rcHttpStatus[this.code];
+    return this.status ?? rcHttpStatus[this.code];
   }
 }
 
@@ -55,6 +57,8 @@ const fromDomainCode: Partial<Record<ErrorCode, Exclude<RcCode, 200>>> = {
   conflict: RcCode.PARAMETER,
   content_too_large: RcCode.BODY_TOO_LARGE,
   frame_too_large: RcCode.BODY_TOO_LARGE,
+  body_too_large: RcCode.BODY_TOO_LARGE,
+  malformed_frame: RcCode.PARAMETER,
   signature_invalid: RcCode.SIGNATURE,
   app_unknown: RcCode.SIGNATURE,
   not_authenticated: RcCode.SIGNATURE,
@@ -63,5 +67,7 @@ const fromDomainCode: Partial<Record<ErrorCode, Exclude<RcCode, 200>>> = {
 };
 
 export function toServerApiError(err: DomainError): ServerApiError {
+  // The contract has no code for "retry later": 1000 with HTTP 503, which every HTTP client retries.
+  if (err.code === 'unavailable') return new ServerApiError(RcCode.INTERNAL, err.message, 503);
   return new ServerApiError(fromDomainCode[err.code] ?? RcCode.INTERNAL, err.message);
 }

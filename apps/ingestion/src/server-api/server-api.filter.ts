@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError } from '@msync/contracts';
-import { loggerFor } from '@msync/service-kit';
+import { isDependencyUnavailable, loggerFor } from '@msync/service-kit';
 import type { AppRequest } from '../auth/app-signature.guard';
 import { RcCode, ServerApiError, toServerApiError } from './server-api-error';
 
@@ -19,11 +19,15 @@ export class ServerApiExceptionFilter implements ExceptionFilter {
     if (error instanceof ServerApiError) answer = error;
     else if (error instanceof DomainError) answer = toServerApiError(error);
     else if (error instanceof HttpException && error.getStatus() < 500) answer = new ServerApiError(RcCode.PARAMETER, error.message);
-    else {
+    else if (isDependencyUnavailable(error)) {
+      this.log.warn({ err: error, appKey: req.msyncApp?.appKey, path: req.path }, 'a dependency is unavailable; answered 503');
+      answer = new ServerApiError(RcCode.INTERNAL, 'service unavailable; retry later', 503);
+    } else {
       const errorId = randomUUID();
       this.log.error({ err: error, errorId, appKey: req.msyncApp?.appKey, path: req.path }, 'Server API request failed');
       answer = new ServerApiError(RcCode.INTERNAL, `internal error (id ${errorId})`);
     }
+    if (res.headersSent) return;
     if (answer.code !== RcCode.INTERNAL) this.log.info({ appKey: req.msyncApp?.appKey, path: req.path, code: answer.code }, 'Server API request refused');
     res.status(answer.httpStatus).json({ code: answer.code, errorMessage: answer.message });
   }

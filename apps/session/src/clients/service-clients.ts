@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type CompensationWindow, type ErrorCode, type StreamPage } from '@msync/contracts';
-import { Coalescer } from '@msync/service-kit';
+import { DomainError, ErrorCodes, type CompensationWindow, type ErrorCode, type StreamPage } from '@msync/contracts';
+import { Coalescer, loggerFor } from '@msync/service-kit';
 import { InternalHttpClient } from '@msync/platform';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 
@@ -34,23 +34,45 @@ export class StreamReader {
 type BatchResult = ({ ok: true } & SendResult) | { ok: false; code: ErrorCode; message: string };
 
 /**
+ * A batch of sends stays well under ingestion's 512 KiB body limit. An item is serialised once, when
+ * it is queued; a send that alone is larger (content over any app's limit, numbers that grew when
+ * re-serialised) is refused here as too large, and never rides with others.
+ */
+export const SEND_BATCH_MAX_BYTES = 384 * 1024;
+const SEND_BATCH_MAX_ITEMS = 200;
+
+/**
  * Forwards device sends to ingestion, which validates, stores and publishes them. Sends of all the
- * devices on this gateway that arrive while a request is in flight go together in the next one.
+ * devices on this gateway that arrive while a request is in flight go together in the next one;
+ * ingestion answers each item on its own, so one device's bad send fails only that send.
  */
 @Injectable()
 export class IngestionClient {
   private readonly http: InternalHttpClient;
-  private readonly batcher = new Coalescer<Record<string, unknown>, BatchResult>(async (messages) => {
-    const { results } = await this.http.request<{ results: BatchResult[] }>('POST', '/internal/v1/messages/batch', { messages });
-    return results;
-  }, 200);
+  private readonly log = loggerFor('IngestionClient');
+  private readonly batcher = new Coalescer<string, BatchResult>(
+    async (items) => {
+      try {
+        const { results } = await this.http.request<{ results: BatchResult[] }>('POST', '/internal/v1/messages/batch', undefined, `{"messages":[${items.join(',')}]}`);
+        return results;
+      } catch (err) {
+        this.log.warn({ err, items: items.length }, 'a batch of sends failed as a whole');
+        throw err;
+      }
+    },
+    SEND_BATCH_MAX_ITEMS,
+    { size: (item) => Buffer.byteLength(item), maxBytes: SEND_BATCH_MAX_BYTES },
+  );
 
   constructor(@Inject(SESSION_CONFIG) config: SessionConfig) {
     this.http = new InternalHttpClient(config.INGESTION_URL, config.INTERNAL_API_TOKEN);
   }
 
   async send(body: Record<string, unknown>): Promise<SendResult> {
-    const result = await this.batcher.add(body);
+    const item = JSON.stringify(body);
+    const bytes = Buffer.byteLength(item);
+    if (bytes > SEND_BATCH_MAX_BYTES) throw new DomainError(ErrorCodes.CONTENT_TOO_LARGE, `the send is over ${SEND_BATCH_MAX_BYTES} bytes`);
+    const result = await this.batcher.add(item, bytes);
     if (!result.ok) throw new DomainError(result.code, result.message);
     const { ok: _ok, ...sent } = result;
     return sent;

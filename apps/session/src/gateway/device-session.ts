@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import {
-  CLIENT_FRAME_TYPES,
   CloseCodes,
   DomainError,
   ErrorCodes,
-  clientFrameSchema,
+  type ClientFrame,
   type ErrorCode,
   type ChannelsFrame,
   type EventFrame,
@@ -16,9 +15,10 @@ import {
   type ServerFrame,
   type UserEvent,
 } from '@msync/contracts';
-import { counter, loggerFor } from '@msync/service-kit';
+import { counter, loggerFor, toDomainError } from '@msync/service-kit';
 import { DeviceDelivery } from '../delivery/device-delivery';
 import { SingleDeviceDelivery } from '../delivery/single-device-delivery';
+import { parseClientFrame, type ParsedFrame } from './frame-parser';
 import type { SessionDeps } from './session-deps';
 
 const framesIn = counter('gateway_frames_in_total', 'Frames received from devices', ['type']);
@@ -51,7 +51,7 @@ export class DeviceSession {
     private readonly deps: SessionDeps,
   ) {
     this.helloTimer = setTimeout(() => this.close(CloseCodes.HELLO_TIMEOUT, 'no hello in time'), deps.config.HELLO_TIMEOUT_MS);
-    ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.onClosed());
     ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
   }
@@ -80,29 +80,42 @@ export class DeviceSession {
     this.onClosed();
   }
 
-  private async onMessage(data: RawData, isBinary: boolean): Promise<void> {
-    let raw: unknown;
+  /** Never throws and never rejects: whatever one frame does fails that frame only. */
+  private onMessage(data: RawData, isBinary: boolean): void {
+    let id: string | undefined;
     try {
-      if (isBinary) throw new Error('binary');
-      raw = JSON.parse(data.toString());
-    } catch {
-      return this.fail(new DomainError(ErrorCodes.MALFORMED_FRAME, 'a frame must be one JSON object (text)'));
+      const parsed = parseClientFrame(data, isBinary);
+      id = parsed.ok ? ('id' in parsed.frame ? parsed.frame.id : undefined) : parsed.id;
+      const type = parsed.ok ? parsed.frame.t : parsed.type;
+      if (type) framesIn.inc({ type });
+      if (this.state !== 'open') return this.beforeWelcome(parsed);
+      if (!parsed.ok) return this.fail(parsed.error, parsed.id);
+      this.onFrame(parsed.frame);
+    } catch (err) {
+      this.fail(err, id);
     }
-    const type = (raw as { t?: unknown } | null)?.t;
-    const id = typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
-    if (typeof type !== 'string' || !(CLIENT_FRAME_TYPES as readonly string[]).includes(type)) {
-      return this.fail(new DomainError(ErrorCodes.UNKNOWN_FRAME_TYPE, `unknown frame type ${JSON.stringify(type)}`), id);
+  }
+
+  /** Until `welcome`, a device may send `hello` and nothing else (docs/protocol.md). */
+  private beforeWelcome(parsed: ParsedFrame): void {
+    const isHello = parsed.ok ? parsed.frame.t === 'hello' : parsed.type === 'hello';
+    if (!isHello || this.state === 'closed') {
+      return this.fail(new DomainError(ErrorCodes.NOT_AUTHENTICATED, 'send hello and wait for welcome first'), parsed.ok ? undefined : parsed.id, CloseCodes.AUTH_FAILED);
     }
-    framesIn.inc({ type });
-    const parsed = clientFrameSchema.safeParse(raw);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
-      return this.fail(new DomainError(ErrorCodes.INVALID_FIELD, problems), id);
+    if (this.state !== 'awaiting-hello') return this.fail(new DomainError(ErrorCodes.ALREADY_AUTHENTICATED, 'hello was already sent'));
+    if (!parsed.ok) return this.fail(parsed.error);
+    if (parsed.frame.t === 'hello') {
+      const hello = parsed.frame;
+      this.state = 'authenticating';
+      clearTimeout(this.helloTimer);
+      void this.onHello(hello).catch((err) => this.fail(err, undefined, CloseCodes.AUTH_FAILED));
     }
-    const frame = parsed.data;
-    if (frame.t === 'hello') return this.onHello(frame);
-    if (this.state !== 'open') return this.fail(new DomainError(ErrorCodes.NOT_AUTHENTICATED, 'send hello first'), id, CloseCodes.AUTH_FAILED);
+  }
+
+  private onFrame(frame: ClientFrame): void {
     switch (frame.t) {
+      case 'hello':
+        return this.fail(new DomainError(ErrorCodes.ALREADY_AUTHENTICATED, 'hello was already sent'));
       case 'send':
         // Not awaited: sends are batched towards ingestion one request at a time, so a device's
         // sends keep their order without waiting for each other.
@@ -124,9 +137,6 @@ export class DeviceSession {
   }
 
   private async onHello(hello: HelloFrame): Promise<void> {
-    if (this.state !== 'awaiting-hello') return this.fail(new DomainError(ErrorCodes.ALREADY_AUTHENTICATED, 'hello was already sent'));
-    this.state = 'authenticating';
-    clearTimeout(this.helloTimer);
     try {
       const claims = await this.deps.tokens.verify(hello.token);
       Object.assign(this, { appKey: claims.appKey, userId: claims.userId, deviceId: hello.deviceId, platform: hello.platform });
@@ -142,11 +152,13 @@ export class DeviceSession {
         settings: app.settings,
       });
       this.admitted = true;
+      // Closed while admission was in flight: the row it just wrote must go (no ghost presence).
+      if (this.isClosed()) return this.removeSessionRow();
       await this.deps.devices.touch(this.appKey, this.userId, this.deviceId, this.platform);
     } catch (err) {
       return this.fail(err, undefined, CloseCodes.AUTH_FAILED);
     }
-    if (this.ws.readyState !== this.ws.OPEN) return this.onClosed();
+    if (this.ws.readyState !== this.ws.OPEN || this.isClosed()) return this.onClosed();
     this.state = 'open';
     const source = {
       page: (after: number, limit: number) => this.deps.streams.page(this.appKey, this.userId, after, limit),
@@ -225,22 +237,49 @@ export class DeviceSession {
     this.ws.send(JSON.stringify(frame));
   }
 
-  /** Answers with an error frame; closes for auth failures or when asked to. */
+  /**
+   * Answers with an error frame (`unavailable` when a dependency is down, `internal` for anything
+   * unexpected, logged with an error id); closes for auth failures or when asked to. Never throws.
+   */
   private fail(err: unknown, id?: string, closeCode?: number): void {
-    const domain = err instanceof DomainError ? err : new DomainError(ErrorCodes.INTERNAL, 'internal error');
-    if (!(err instanceof DomainError)) this.log.error({ err }, 'unexpected error handling a frame');
-    const fatal = closeCode !== undefined || AUTH_CODES.has(domain.code);
-    frameErrors.inc({ code: domain.code });
-    this.send({ t: 'error', id, code: domain.code, message: domain.message, fatal });
-    if (fatal) this.close(closeCode ?? CloseCodes.AUTH_FAILED, domain.code);
+    try {
+      const domain = toDomainError(err);
+      const ids = { appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, sessionId: this.sessionId };
+      let message = domain.message;
+      if (domain.code === ErrorCodes.INTERNAL) {
+        const errorId = randomUUID();
+        this.log.error({ err, errorId, ...ids }, 'unexpected error handling a frame');
+        message = `internal error (id ${errorId})`;
+      } else if (domain.code === ErrorCodes.UNAVAILABLE) {
+        this.log.warn({ err, ...ids }, 'a service behind the gateway is unavailable');
+      }
+      const fatal = closeCode !== undefined || AUTH_CODES.has(domain.code);
+      frameErrors.inc({ code: domain.code });
+      this.send({ t: 'error', id, code: domain.code, message, fatal });
+      if (fatal) this.close(closeCode ?? CloseCodes.AUTH_FAILED, domain.code);
+    } catch (failure) {
+      this.log.error({ err: failure }, 'could not answer a failed frame; closing the connection');
+      this.ws.terminate();
+    }
   }
 
   private onClosed(): void {
     if (this.state === 'closed') return;
+    const wasAdmitted = this.admitted;
     this.state = 'closed';
     clearTimeout(this.helloTimer);
     this.delivery?.close();
     this.deps.registry.remove(this);
-    if (this.admitted) void this.deps.sessions.remove(this.sessionId).catch((err) => this.log.warn({ err }, 'could not remove the session row'));
+    // While admission is in flight, onHello removes the row once it is written.
+    if (wasAdmitted) this.removeSessionRow();
+  }
+
+  /** A method, not `state === 'closed'`: the state changes while a handshake awaits. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private removeSessionRow(): void {
+    void this.deps.sessions.remove(this.sessionId).catch((err) => this.log.warn({ err, sessionId: this.sessionId }, 'could not remove the session row'));
   }
 }

@@ -18,6 +18,17 @@ export const appSettingsSchema = z.strictObject({
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 export const defaultAppSettings = (): AppSettings => appSettingsSchema.parse({});
 
+/**
+ * A change of some settings: only the fields it names, each with its range and no default (zod's
+ * `.partial()` keeps `.default()`, which would silently reset every field left out).
+ */
+export const appSettingsPatchSchema = z.strictObject(
+  Object.fromEntries(Object.entries(appSettingsSchema.shape).map(([name, field]) => [name, field.unwrap().optional()])) as {
+    [K in keyof typeof appSettingsSchema.shape]: z.ZodOptional<ReturnType<(typeof appSettingsSchema.shape)[K]['unwrap']>>;
+  },
+);
+export type AppSettingsPatch = z.infer<typeof appSettingsPatchSchema>;
+
 /** `im.app-settings.v1` (compacted, keyed by appKey). A null value (tombstone) removes the app. */
 export const appSettingsChangedSchema = z.object({
   appKey: appKeySchema,

@@ -11,6 +11,8 @@ export const ErrorCodes = {
   CONTENT_TOO_LARGE: 'content_too_large',
   NOT_AUTHENTICATED: 'not_authenticated',
   ALREADY_AUTHENTICATED: 'already_authenticated',
+  /** An HTTP body over the route's limit (refused before it is read to its end). */
+  BODY_TOO_LARGE: 'body_too_large',
   // authentication
   TOKEN_INVALID: 'token_invalid',
   TOKEN_EXPIRED: 'token_expired',
@@ -41,6 +43,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   content_too_large: 413,
   not_authenticated: 401,
   already_authenticated: 409,
+  body_too_large: 413,
   token_invalid: 401,
   token_expired: 401,
   token_revoked: 401,
