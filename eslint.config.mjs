@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 const constraints = (extraForTests) => [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:client', ...extraForTests] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing', 'type:client'] },
+  // An example of a platform service that publishes into msync: it knows only the contracts.
+  { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', ...extraForTests] },
   { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', ...extraForTests] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', ...extraForTests] },

@@ -16,7 +16,7 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@msync/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/examples'],
 };
 
 module.exports = {

@@ -11,3 +11,14 @@ export function conversationKey(appKey: string, type: ConversationType, senderId
   }
   return `${appKey}:${type}:${targetId}`;
 }
+
+/**
+ * The record key of an inbound command (`im.inbound.commands.v1`): the conversation, so one
+ * conversation's commands keep their order; a recall is keyed by its message.
+ */
+export function inboundCommandKey(
+  cmd: { appKey: string } & ({ command: 'recall-message'; messageUid: string } | { command: string; conversationType: ConversationType; senderId: string; targetId: string }),
+): string {
+  if ('messageUid' in cmd) return `${cmd.appKey}:recall:${cmd.messageUid}`;
+  return conversationKey(cmd.appKey, cmd.conversationType, cmd.senderId, cmd.targetId);
+}

@@ -26,6 +26,6 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'pipe', env: process.env });
-  run([join(ROOT, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', 'tools', '-d', 'dist', '--config-file', '.swcrc', '-q']);
+  run([join(ROOT, 'node_modules', '@swc', 'cli', 'bin', 'swc.js'), 'apps', 'libs', 'tools', 'examples', '-d', 'dist', '--config-file', '.swcrc', '-q']);
   run([join(ROOT, 'dist', 'libs', 'persistence', 'src', 'migrate.cli.js')]);
 }
