@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { PlatformModule, RecallClient } from '@msync/platform';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { AppSignatureGuard } from './auth/app-signature.guard';
@@ -23,13 +24,18 @@ import { ServerApiGroupsController } from './server-api/server-api-groups.contro
 import { ServerApiMessagesController } from './server-api/server-api-messages.controller';
 import { ServerApiUsersController } from './server-api/server-api-users.controller';
 import { ServerApiGuard } from './server-api/server-api.guard';
+import { ServerApiThrottlerGuard, serverApiThrottlerOptions } from './server-api/server-api-throttler.guard';
+import { TokenBucketThrottlerStorage } from './server-api/token-bucket.storage';
 
 @Module({})
 export class IngestionModule {
   static forRoot(config: IngestionConfig): DynamicModule {
     return {
       module: IngestionModule,
-      imports: [PlatformModule.forRoot(config, 'ingestion')],
+      imports: [
+        PlatformModule.forRoot(config, 'ingestion'),
+        ThrottlerModule.forRoot({ ...serverApiThrottlerOptions(), storage: new TokenBucketThrottlerStorage() }),
+      ],
       controllers: [
         AdminController,
         TokensController,
@@ -48,6 +54,7 @@ export class IngestionModule {
         RequestVerifier,
         AppSignatureGuard,
         ServerApiGuard,
+        ServerApiThrottlerGuard,
         SessionControl,
         UserAccessService,
         AcceptMessageUseCase,

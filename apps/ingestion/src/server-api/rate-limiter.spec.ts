@@ -32,3 +32,15 @@ describe('AppRateLimiter', () => {
     expect(allowed).toBeLessThanOrEqual(20 * 11);
   });
 });
+
+describe('TokenBucketThrottlerStorage (the storage behind Nest ThrottlerGuard)', () => {
+  it('answers a Nest throttler record: blocked once the second’s budget is spent, with a Retry-After', async () => {
+    const { TokenBucketThrottlerStorage } = await import('./token-bucket.storage');
+    const storage = new TokenBucketThrottlerStorage();
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await storage.increment('server-api:app', 1000, 3));
+    expect(answers.map((a) => a.isBlocked)).toEqual([false, false, false, true]);
+    expect(answers[3].timeToBlockExpire).toBeGreaterThanOrEqual(1);
+    expect((await storage.increment('server-api:other', 1000, 3)).isBlocked).toBe(false);
+  });
+});

@@ -8,10 +8,11 @@ import { ServerApiReq, paramsOf } from './form-params.decorator';
 import { RcCode, ServerApiError } from './server-api-error';
 import { ServerApiExceptionFilter } from './server-api.filter';
 import { ServerApiGuard } from './server-api.guard';
+import { ServerApiThrottlerGuard } from './server-api-throttler.guard';
 
 /** Server API: groups as plain membership lists (no owner, no roles). Membership history is kept, so a member gets what was sent while in. */
 @Controller()
-@UseGuards(ServerApiGuard)
+@UseGuards(ServerApiGuard, ServerApiThrottlerGuard)
 @UseFilters(ServerApiExceptionFilter)
 export class ServerApiGroupsController {
   constructor(private readonly groups: GroupRepository) {}

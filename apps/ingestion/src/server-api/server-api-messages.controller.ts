@@ -9,6 +9,7 @@ import { ServerApiReq, paramsOf } from './form-params.decorator';
 import { RcCode, ServerApiError } from './server-api-error';
 import { ServerApiExceptionFilter } from './server-api.filter';
 import { ServerApiGuard } from './server-api.guard';
+import { ServerApiThrottlerGuard } from './server-api-throttler.guard';
 
 const CONVERSATION_TYPES: Record<number, string> = { 1: 'private', 3: 'group', 6: 'system' };
 /** `msgRandom` dedups per sender and target: one request to N recipients is N messages. */
@@ -32,7 +33,7 @@ function answer(targetField: 'userId' | 'groupId', published: PublishedMessage[]
  * acknowledged by Kafka (transient ones: after Kafka acknowledged their deliveries).
  */
 @Controller()
-@UseGuards(ServerApiGuard)
+@UseGuards(ServerApiGuard, ServerApiThrottlerGuard)
 @UseFilters(ServerApiExceptionFilter)
 export class ServerApiMessagesController {
   private readonly log = loggerFor('ServerApi');

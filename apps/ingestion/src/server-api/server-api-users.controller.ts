@@ -10,12 +10,13 @@ import type { ServerApiRequest } from './form-body.middleware';
 import { ServerApiReq, paramsOf } from './form-params.decorator';
 import { ServerApiExceptionFilter } from './server-api.filter';
 import { ServerApiGuard } from './server-api.guard';
+import { ServerApiThrottlerGuard } from './server-api-throttler.guard';
 
 const utcDateTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /** Server API: users, tokens and blocks. */
 @Controller()
-@UseGuards(ServerApiGuard)
+@UseGuards(ServerApiGuard, ServerApiThrottlerGuard)
 @UseFilters(ServerApiExceptionFilter)
 export class ServerApiUsersController {
   private readonly log = loggerFor('ServerApi');
