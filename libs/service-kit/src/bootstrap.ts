@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { z } from 'zod';
 import { ConfigError, parseConfig, type BaseEnv } from './config';
+import { HttpDrain } from './http-drain';
 import { NestJsonLogger, createRootLogger, rootLogger } from './logger';
 import { initMetrics } from './metrics';
 import { installProcessGuards } from './process-guards';
@@ -69,8 +70,19 @@ async function boot<S extends z.ZodObject>(options: ServiceBootOptions<S>): Prom
   return app;
 }
 
-/** Returns the shutdown itself: `(reason, exitCode)`, for a fatal error as well as a signal. */
-function installShutdown(app: INestApplication, timeoutMs: number): (reason: string, exitCode?: number) => void {
+/**
+ * How long requests in flight may take to be answered once shutdown began. Internal sends take tens
+ * of milliseconds; the rest of the budget goes to consumers, producers and the database pool.
+ */
+const httpGraceMs = (timeoutMs: number) => Math.min(5_000, Math.floor(timeoutMs / 3));
+
+/**
+ * Returns the shutdown itself: `(reason, exitCode)`, for a fatal error as well as a signal. In order:
+ * readiness answers 503; the HTTP server stops taking connections and requests (see HttpDrain); then
+ * Nest's hooks stop the consumers (an unfinished chunk is not committed), the producers and the pool.
+ */
+function installShutdown(app: NestExpressApplication, timeoutMs: number): (reason: string, exitCode?: number) => void {
+  const http = new HttpDrain(app.getHttpServer());
   let closing = false;
   const onSignal = (signal: string, exitCode = 0) => {
     if (closing) return;
@@ -83,8 +95,12 @@ function installShutdown(app: INestApplication, timeoutMs: number): (reason: str
       process.exit(1);
     }, timeoutMs);
     deadline.unref();
-    app
-      .close()
+    http
+      .drain(httpGraceMs(timeoutMs))
+      .then((report) => {
+        log.info(report, 'HTTP drained');
+        return app.close();
+      })
       .then(() => {
         log.info('shutdown complete');
         rootLogger().flush();
