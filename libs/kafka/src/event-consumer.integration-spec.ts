@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, KafkaJSConnectionError, KafkaJSNonRetriableError, logLevel, type Admin } from 'kafkajs';
 import { deadLetterTopicOf } from '@msync/contracts';
 import { uniqueId, waitFor } from '@msync/testing';
 import { KafkaConnection } from './kafka-connection';
@@ -174,5 +174,56 @@ describe('EventConsumer against a real Kafka broker', () => {
     expect(firstRun).toEqual([1, 2, 3]);
     expect(secondRun).toEqual([4, 5]);
     expect(await committedOffset(groupId, topic)).toBe('5');
+  });
+
+  /** What a handler that produces gets from kafkajs once the broker has been away for a while. */
+  const brokerAway = () =>
+    Object.assign(new KafkaJSNonRetriableError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), {
+      cause: new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
+    });
+
+  it('holds the partition through a broker error kafkajs gave up on: retried past maxRetries, nothing dead-lettered or committed', async () => {
+    const topic = await newTopic();
+    const groupId = uniqueId('g');
+    let attempts = 0;
+    const consumer = await connection.startConsumer<Item>({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      retryBackoffMs: 20,
+      handleBatch: async () => {
+        attempts += 1;
+        throw brokerAway();
+      },
+    });
+    await produce(topic, [{ n: 1 }]);
+    await waitFor(() => attempts >= 6, 'six attempts (maxRetries is 2)');
+    await consumer.stop();
+    expect(await committedOffset(groupId, topic)).toBe('-1');
+    const [dlq] = await admin.fetchTopicOffsets(deadLetterTopicOf(topic));
+    expect(dlq.high).toBe('0');
+  });
+
+  it('stop() during a retry wait gives the chunk back at once, uncommitted', async () => {
+    const topic = await newTopic();
+    const groupId = uniqueId('g');
+    let attempts = 0;
+    const consumer = await connection.startConsumer<Item>({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      retryBackoffMs: 30_000,
+      handleBatch: async () => {
+        attempts += 1;
+        throw brokerAway();
+      },
+    });
+    await produce(topic, [{ n: 1 }]);
+    await waitFor(() => attempts === 1, 'the first attempt');
+    const started = Date.now();
+    await consumer.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(attempts).toBe(1);
+    expect(await committedOffset(groupId, topic)).toBe('-1');
   });
 });

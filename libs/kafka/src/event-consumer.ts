@@ -58,7 +58,10 @@ function defaultDecode(raw: Buffer | null, topic: string): unknown {
   return schema ? schema.parse(json) : json;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TRANSIENT_RETRY_MAX_MS = 5_000;
+
+/** Answers to a heartbeat that mean the group is rebalancing: the batch must be given back (kafkajs rejoins). */
+const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 /**
  * A consumer-group member that commits an offset only after the handler's effects are durable,
@@ -73,6 +76,8 @@ export class EventConsumer<V> {
   private joined!: Promise<void>;
   private crashed?: Error;
   private stopping = false;
+  /** Retry waits in progress; stop() ends them at once. */
+  private readonly waits = new Set<() => void>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -109,9 +114,13 @@ export class EventConsumer<V> {
     return this.joined;
   }
 
-  /** Stops fetching, lets the in-flight chunk finish and commit, then leaves the group. */
+  /**
+   * Stops fetching and leaves the group. The in-flight chunk finishes and is committed; a chunk that
+   * is waiting to retry is given back uncommitted (the next owner of the partition handles it).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of this.waits) wake();
     await this.consumer.disconnect();
   }
 
@@ -123,7 +132,7 @@ export class EventConsumer<V> {
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
       rebalanceTimeout: Math.max(sessionTimeout, 10_000),
       maxWaitTimeInMs: 250,
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => true },
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => !this.stopping },
     });
   }
 
@@ -181,7 +190,7 @@ export class EventConsumer<V> {
         }
       }
       if (valid.length > 0) {
-        const completed = await this.handleWithRetries(valid, isRunning);
+        const completed = await this.handleWithRetries(valid, () => isRunning() && !this.stopping, heartbeat);
         if (!completed) return;
       }
       resolveOffset(chunk[chunk.length - 1].offset);
@@ -190,8 +199,12 @@ export class EventConsumer<V> {
     }
   }
 
-  /** Returns false when the consumer is stopping mid-retry: nothing is committed then. */
-  private async handleWithRetries(records: ConsumedRecord<V>[], isRunning: () => boolean): Promise<boolean> {
+  /**
+   * Returns false when the consumer is stopping mid-retry: nothing is committed then. While it holds
+   * the partition it keeps heartbeating (a dependency may be away for longer than the session
+   * timeout), and gives the batch back when the group rebalances.
+   */
+  private async handleWithRetries(records: ConsumedRecord<V>[], isRunning: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
     const { groupId } = this.spec;
     const topic = records[0].topic;
     let attempts = 0;
@@ -210,8 +223,10 @@ export class EventConsumer<V> {
         if (!isRunning()) return false;
         if (failureClass === 'transient') {
           this.log.warn({ err, group: groupId, topic, waitMs: transientWait }, 'transient failure; holding the partition and retrying');
-          await sleep(transientWait);
-          transientWait = Math.min(transientWait * 2, 5_000);
+          await this.wait(transientWait);
+          transientWait = Math.min(transientWait * 2, TRANSIENT_RETRY_MAX_MS);
+          if (!isRunning()) return false;
+          await keepMembership(heartbeat);
           continue;
         }
         attempts += 1;
@@ -219,7 +234,7 @@ export class EventConsumer<V> {
           if (records.length > 1) {
             // Find the record(s) at fault: the others are handled again one by one (handlers are idempotent).
             for (const record of records) {
-              if (!(await this.handleWithRetries([record], isRunning))) return false;
+              if (!(await this.handleWithRetries([record], isRunning, heartbeat))) return false;
             }
             return true;
           }
@@ -228,9 +243,23 @@ export class EventConsumer<V> {
           return true;
         }
         this.log.warn({ err, group: groupId, topic, attempt: attempts }, 'handler failed; retrying');
-        await sleep(this.backoffMs * attempts);
+        await this.wait(this.backoffMs * attempts);
+        if (!isRunning()) return false;
+        await keepMembership(heartbeat);
       }
     }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waits.add(wake);
+    });
   }
 
   private toRecord(topic: string, partition: number, m: KafkaMessage, value: V): ConsumedRecord<V> {
@@ -278,5 +307,18 @@ export class EventConsumer<V> {
     ]);
     handledTotal.inc({ group: this.spec.groupId, topic, outcome: 'dead_lettered' });
     this.log.error({ group: this.spec.groupId, topic, partition, offset: m.offset, dlq, err: err.message, errorClass }, 'record dead-lettered');
+  }
+}
+
+/**
+ * A heartbeat between retries. That it fails while the cluster is away does not matter (the retry
+ * goes on); a rebalance does: the error is thrown out of the batch, kafkajs rejoins, and whoever gets
+ * the partition starts again from the last commit.
+ */
+async function keepMembership(heartbeat: () => Promise<void>): Promise<void> {
+  try {
+    await heartbeat();
+  } catch (err) {
+    if (REBALANCE_TYPES.has((err as { type?: string }).type ?? '')) throw err;
   }
 }
