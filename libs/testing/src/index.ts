@@ -6,3 +6,4 @@ export * from './test-system';
 export * from './test-device';
 export * from './server-api-client';
 export * from './e2e-suite';
+export * from './private-infra';
