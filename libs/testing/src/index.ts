@@ -7,3 +7,4 @@ export * from './test-device';
 export * from './server-api-client';
 export * from './e2e-suite';
 export * from './private-infra';
+export * from './chaos';

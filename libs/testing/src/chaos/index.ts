@@ -1,0 +1,6 @@
+export * from './checker';
+export * from './dead-letters';
+export * from './load';
+export * from './rng';
+export * from './run';
+export * from './system';

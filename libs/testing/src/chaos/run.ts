@@ -1,0 +1,378 @@
+import { Client } from 'pg';
+import type { SyncClientStats } from '@msync/client';
+import { ManagementClient, createApp } from '../management-client';
+import type { ServiceName } from '../service-process';
+import { sleep, uniqueId } from '../wait';
+import { checkChaosRun, checkFailures, type CheckResult, type StoredStreamEvent } from './checker';
+import { readDeadLetters, type DeadLetterReport } from './dead-letters';
+import { ChaosLoad } from './load';
+import { Rng } from './rng';
+import { CHAOS_SERVICES, ChaosSystem } from './system';
+
+export type FaultTarget = ServiceName | 'kafka' | 'postgres';
+
+/** `kill`: SIGKILL, down for `downMs`, started again. `restart`: PostgreSQL `pg_ctl restart -m immediate`. */
+export interface FaultSpec {
+  action: 'kill' | 'restart';
+  target: FaultTarget;
+}
+
+export interface ChaosOptions {
+  seed: number;
+  /** Messages created per second (each fans out to 2-4 users' devices). */
+  ratePerS: number;
+  users: number;
+  devicesPerUser: number;
+  groupSize: number;
+  recallRatio: number;
+  churnEveryMs: number;
+  /** Load before the first fault. */
+  warmupMs: number;
+  /** Load between a fault's recovery and the next fault. */
+  settleMs: number;
+  /** How long a killed process or broker stays down before it is started again. */
+  downMs: number;
+  faults: FaultSpec[];
+  /** Services stopped with SIGTERM under load (after the faults), each started again after it exited. */
+  sigterm: ServiceName[];
+  /** SHUTDOWN_TIMEOUT_MS of every service: the bound a SIGTERM must be done within. */
+  shutdownTimeoutMs: number;
+  /** After a fault, how long to wait for sends and deliveries to resume before calling it unrecovered. */
+  recoveryTimeoutMs: number;
+  /** A send unanswered this long is given up by the load generator. */
+  giveUpMs: number;
+  /** At the end: how long to wait for the last sends to be answered, then for every delivery. */
+  drainTimeoutMs: number;
+  deliveryTimeoutMs: number;
+  logDir?: string;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+  serviceEnv?: Record<string, string>;
+}
+
+export interface FaultResult {
+  fault: string;
+  /** From the fault until the component answered again (ready, broker answering metadata, database accepting connections). */
+  downMs: number;
+  /** From the component being back until the next `sent` answer. */
+  recoverySendMs: number | null;
+  /** From the component being back until a device applied a message accepted after that moment. */
+  recoveryDeliveryMs: number | null;
+  /** The longest time without a `sent` answer, from the fault until sends resumed. */
+  sendStallMs: number;
+  /** The longest time in which no device applied anything, from the fault until deliveries resumed. */
+  deliveryStallMs: number;
+  /** Error answers the devices got between the fault and the recovery, by code. */
+  errors: Record<string, number>;
+}
+
+export interface SigtermResult {
+  service: ServiceName;
+  exitCode: number | null;
+  exitMs: number;
+  boundMs: number;
+  /** Exit code 0 within SHUTDOWN_TIMEOUT_MS. */
+  withinBound: boolean;
+  /** Still running 10 s after the bound: killed. */
+  killed: boolean;
+  recoverySendMs: number | null;
+  recoveryDeliveryMs: number | null;
+  sendStallMs: number;
+  deliveryStallMs: number;
+  errors: Record<string, number>;
+}
+
+export interface ChaosSummary {
+  sent: number;
+  accepted: number;
+  lost: number;
+  duplicated: number;
+  gaps: number;
+  reordered: number;
+  deadLettered: number;
+  faults: FaultResult[];
+  sigtermUnderLoad: SigtermResult[];
+  ok: boolean;
+  failures: string[];
+  seed: number;
+  ratePerS: number;
+  durationS: number;
+  devices: number;
+  unanswered: number;
+  rejected: number;
+  skipped: number;
+  divergent: number;
+  recalls: CheckResult['recalls'];
+  stream: CheckResult['stream'];
+  deadLettersByTopic: Record<string, number>;
+  errors: Record<string, number>;
+  client: Pick<SyncClientStats, 'reconnects' | 'gapsDetected' | 'duplicatesDropped' | 'requestsRetried'>;
+  churns: number;
+  kicks: number;
+  /** Sends answered `duplicate: true` (a resend of a message the server already had). */
+  duplicateAnswers: number;
+  /** Requests answered `internal` (an outage reported as a server bug: devices should get `unavailable`). */
+  internalAnswers: number;
+}
+
+export interface ChaosReport {
+  summary: ChaosSummary;
+  check: CheckResult;
+  deadLetters: DeadLetterReport;
+  logDir?: string;
+}
+
+const base = {
+  users: 6,
+  devicesPerUser: 2,
+  groupSize: 4,
+  recallRatio: 0.03,
+  shutdownTimeoutMs: 15_000,
+  recoveryTimeoutMs: 90_000,
+  giveUpMs: 120_000,
+  drainTimeoutMs: 150_000,
+  deliveryTimeoutMs: 90_000,
+};
+
+/** What CI runs (apps/e2e/src/chaos.integration-spec.ts): the faults most likely to lose or double something, at 20 msg/s. */
+export const CHAOS_SHORT: ChaosOptions = {
+  ...base,
+  seed: 1,
+  ratePerS: 20,
+  churnEveryMs: 3_000,
+  warmupMs: 3_000,
+  settleMs: 3_000,
+  downMs: 1_500,
+  faults: [
+    { action: 'kill', target: 'fanout' },
+    { action: 'kill', target: 'ingestion' },
+    { action: 'kill', target: 'session' },
+    { action: 'kill', target: 'kafka' },
+    { action: 'restart', target: 'postgres' },
+  ],
+  sigterm: [],
+};
+
+/** `npm run chaos`: every service killed, the broker, the database, then a SIGTERM of each service, at 50 msg/s. */
+export const CHAOS_FULL: ChaosOptions = {
+  ...base,
+  seed: 1,
+  ratePerS: 50,
+  users: 10,
+  devicesPerUser: 3,
+  groupSize: 5,
+  recallRatio: 0.05,
+  churnEveryMs: 2_000,
+  warmupMs: 5_000,
+  settleMs: 5_000,
+  downMs: 2_000,
+  faults: [
+    ...CHAOS_SERVICES.map((target): FaultSpec => ({ action: 'kill', target })),
+    { action: 'kill', target: 'kafka' },
+    { action: 'restart', target: 'postgres' },
+  ],
+  sigterm: [...CHAOS_SERVICES],
+};
+
+/**
+ * The fault test: private Kafka and PostgreSQL, the five services, devices under steady load; the
+ * faults one after another (each waits for sends and deliveries to resume, then `settleMs`), then the
+ * SIGTERMs; then the last sends are drained, every delivery awaited, and the run checked (devices,
+ * stored streams, dead-letter topics). Everything it started is stopped before it returns or throws.
+ */
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const log = o.log ?? (() => undefined);
+  const started = Date.now();
+  const rng = new Rng(o.seed);
+  const system = await ChaosSystem.start({
+    env: { SHUTDOWN_TIMEOUT_MS: String(o.shutdownTimeoutMs), LOG_LEVEL: 'info', ...o.serviceEnv },
+    logDir: o.logDir,
+    log,
+  });
+  let load: ChaosLoad | undefined;
+  try {
+    log('services ready', { ms: Date.now() - started });
+    const app = await createApp(system.apiUrl, 'chaos');
+    const mgmt = new ManagementClient(system.apiUrl, app);
+    load = new ChaosLoad({
+      wsUrl: system.wsUrl,
+      mgmt,
+      runId: uniqueId('ch'),
+      users: o.users,
+      devicesPerUser: o.devicesPerUser,
+      groupSize: o.groupSize,
+      ratePerS: o.ratePerS,
+      recallRatio: o.recallRatio,
+      churnEveryMs: o.churnEveryMs,
+      rng,
+      giveUpMs: o.giveUpMs,
+      maxLaneQueue: 200,
+    });
+    await load.setup();
+    log('devices connected', { devices: load.devices.length });
+    load.start();
+    await sleep(o.warmupMs);
+
+    const faults: FaultResult[] = [];
+    for (const spec of o.faults) {
+      const name = `${spec.action} ${spec.target}`;
+      log('fault', { fault: name });
+      const t0 = Date.now();
+      if (spec.target === 'kafka') {
+        await system.kafka.kill();
+        await sleep(o.downMs);
+        await system.kafka.start();
+      } else if (spec.target === 'postgres') {
+        await system.postgres.restartImmediate();
+      } else {
+        await system.kill(spec.target);
+        await sleep(o.downMs);
+        await system.startOne(spec.target);
+      }
+      const backAt = Date.now();
+      const recovery = await waitRecovery(load, t0, backAt, o.recoveryTimeoutMs);
+      const result: FaultResult = { fault: name, downMs: backAt - t0, ...recovery, errors: tally(load, t0) };
+      faults.push(result);
+      log('recovered', { ...result });
+      await sleep(o.settleMs);
+    }
+
+    const sigtermUnderLoad: SigtermResult[] = [];
+    for (const service of o.sigterm) {
+      log('sigterm', { service });
+      const t0 = Date.now();
+      const exit = await system.terminate(service, o.shutdownTimeoutMs + 10_000);
+      await system.startOne(service);
+      const backAt = Date.now();
+      const recovery = await waitRecovery(load, t0, backAt, o.recoveryTimeoutMs);
+      const result: SigtermResult = {
+        service,
+        ...exit,
+        boundMs: o.shutdownTimeoutMs,
+        withinBound: exit.exitCode === 0 && exit.exitMs <= o.shutdownTimeoutMs,
+        ...recovery,
+        errors: tally(load, t0),
+      };
+      sigtermUnderLoad.push(result);
+      log('sigterm done', { ...result });
+      await sleep(o.settleMs);
+    }
+
+    load.stopGenerating();
+    const drained = await load.drain(o.drainTimeoutMs);
+    log('load stopped', { drained, sent: load.messages.length });
+    const deadline = Date.now() + o.deliveryTimeoutMs;
+    while (load.undelivered() > 0 && Date.now() < deadline) await sleep(250);
+    // Every device ends at its stream's head: nothing is still on its way (a late duplicate would show up here).
+    let streams = await readStreams(system.databaseUrl, app.appKey);
+    const atHead = () => load!.devices.every((d) => (d.client.cursor ?? 0) === (streams[d.user]?.at(-1)?.seq ?? 0));
+    const headDeadline = Date.now() + 15_000;
+    while (!atHead() && Date.now() < headDeadline) {
+      await sleep(250);
+      streams = await readStreams(system.databaseUrl, app.appKey);
+    }
+    log('deliveries settled', { undelivered: load.undelivered(), atHead: atHead() });
+
+    const deadLetters = await readDeadLetters(system.kafka.brokers);
+    const check = checkChaosRun({ messages: load.messages, devices: load.deviceLogs(), streams });
+    const failures = checkFailures(check);
+    if (deadLetters.total > 0) failures.push(`dead-lettered: ${deadLetters.total}`);
+    for (const f of [...faults, ...sigtermUnderLoad]) {
+      const what = 'fault' in f ? f.fault : `sigterm ${f.service}`;
+      if (f.recoverySendMs === null) failures.push(`${what}: sends did not resume within ${o.recoveryTimeoutMs} ms`);
+      if (f.recoveryDeliveryMs === null) failures.push(`${what}: deliveries did not resume within ${o.recoveryTimeoutMs} ms`);
+    }
+    for (const s of sigtermUnderLoad) {
+      if (!s.withinBound) failures.push(`sigterm ${s.service}: exit ${s.exitCode} after ${s.exitMs} ms (bound ${s.boundMs} ms${s.killed ? ', killed' : ''})`);
+    }
+    const kicks = load.devices.reduce((n, d) => n + d.kicks.length, 0);
+    if (kicks > 0) failures.push(`devices kicked: ${load.devices.flatMap((d) => d.kicks.map((k) => `${d.key} ${k}`)).join(', ')}`);
+    // Every request of this load is valid: `internal` means an outage was reported as a server bug (devices should get `unavailable`).
+    const internalAnswers = load.errors.filter((e) => e.code === 'internal').length;
+    if (internalAnswers > 0) failures.push(`requests answered internal instead of unavailable: ${internalAnswers}`);
+    if (check.unanswered > 0) failures.push(`unanswered sends: ${check.unanswered}`);
+    if (check.rejected > 0) failures.push(`rejected sends: ${check.rejected}`);
+
+    const stats = load.clientStats();
+    const summary: ChaosSummary = {
+      sent: check.sent,
+      accepted: check.accepted,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      gaps: check.gaps + check.stream.gaps,
+      reordered: check.reordered,
+      deadLettered: deadLetters.total,
+      faults,
+      sigtermUnderLoad,
+      ok: failures.length === 0,
+      failures,
+      seed: o.seed,
+      ratePerS: o.ratePerS,
+      durationS: Math.round((Date.now() - started) / 1000),
+      devices: load.devices.length,
+      unanswered: check.unanswered,
+      rejected: check.rejected,
+      skipped: load.skipped,
+      divergent: check.divergent,
+      recalls: check.recalls,
+      stream: check.stream,
+      deadLettersByTopic: Object.fromEntries(Object.entries(deadLetters.byTopic).filter(([, n]) => n > 0)),
+      errors: tally(load, 0),
+      client: { reconnects: stats.reconnects, gapsDetected: stats.gapsDetected, duplicatesDropped: stats.duplicatesDropped, requestsRetried: stats.requestsRetried },
+      churns: load.churns,
+      kicks,
+      duplicateAnswers: load.duplicateAnswers,
+      internalAnswers,
+    };
+    return { summary, check, deadLetters, logDir: o.logDir };
+  } finally {
+    await load?.close();
+    await system.stop();
+  }
+}
+
+async function waitRecovery(
+  load: ChaosLoad,
+  faultAt: number,
+  backAt: number,
+  timeoutMs: number,
+): Promise<{ recoverySendMs: number | null; recoveryDeliveryMs: number | null; sendStallMs: number; deliveryStallMs: number }> {
+  const deadline = backAt + timeoutMs;
+  let sendAt: number | undefined;
+  let deliveryAt: number | undefined;
+  for (;;) {
+    sendAt ??= load.firstAcceptAt(backAt);
+    deliveryAt ??= load.firstFreshDeliveryAt(backAt);
+    if ((sendAt !== undefined && deliveryAt !== undefined) || Date.now() > deadline) break;
+    await sleep(50);
+  }
+  const now = Date.now();
+  return {
+    recoverySendMs: sendAt === undefined ? null : sendAt - backAt,
+    recoveryDeliveryMs: deliveryAt === undefined ? null : deliveryAt - backAt,
+    sendStallMs: load.sendStall(faultAt, sendAt ?? now),
+    deliveryStallMs: load.deliveryStall(faultAt, deliveryAt ?? now),
+  };
+}
+
+/** Error answers the devices got since `since`, by code. */
+function tally(load: ChaosLoad, since: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of load.errors) if (e.at >= since) counts[`${e.op}:${e.code}`] = (counts[`${e.op}:${e.code}`] ?? 0) + 1;
+  return counts;
+}
+
+async function readStreams(databaseUrl: string, appKey: string): Promise<Record<string, StoredStreamEvent[]>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ user_id: string; seq: number; event_type: string; message_uid: string }>(
+      'SELECT user_id, seq::int AS seq, event_type, message_uid FROM stream_events WHERE app_key = $1 ORDER BY user_id, seq',
+      [appKey],
+    );
+    const streams: Record<string, StoredStreamEvent[]> = {};
+    for (const r of rows) (streams[r.user_id] ??= []).push({ seq: r.seq, type: r.event_type, messageUid: r.message_uid });
+    return streams;
+  } finally {
+    await db.end();
+  }
+}
