@@ -25,7 +25,7 @@ describe('each service boots on the real infrastructure', () => {
 
       const ready = await fetch(`${service.url}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'ready', checks: { kafka: { ok: true }, postgres: { ok: true } } });
+      expect(await ready.json()).toMatchObject({ status: 'ok', details: { kafka: { status: 'up' }, postgres: { status: 'up' }, shutdown: { status: 'up' } } });
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toContain(`process_cpu_user_seconds_total{service="${service.name}"}`);
@@ -87,9 +87,10 @@ describe('/readyz follows Kafka', () => {
 
     await run('bash', [kafkaScript, 'stop'], { env });
     await waitFor(async () => (await readyStatus()) === 503, '/readyz to answer 503', 30_000, 250);
-    const body = (await (await fetch(`${service.url}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
-    expect(body.checks.kafka.ok).toBe(false);
-    expect(body.checks.postgres.ok).toBe(true);
+    const body = (await (await fetch(`${service.url}/readyz`)).json()) as { status: string; details: Record<string, { status: string }> };
+    expect(body.status).toBe('error');
+    expect(body.details.kafka.status).toBe('down');
+    expect(body.details.postgres.status).toBe('up');
 
     await run('bash', [kafkaScript, 'start'], { env });
     await waitFor(async () => (await readyStatus()) === 200, '/readyz to answer 200 again', 60_000, 250);

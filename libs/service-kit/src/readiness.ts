@@ -1,17 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorFunction, type HealthIndicatorResult } from '@nestjs/terminus';
 
 export type ReadinessCheck = () => Promise<void>;
 
-export interface ReadinessReport {
-  ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string }>;
-}
+/** How long one dependency check may take before it counts as down. */
+const CHECK_DEADLINE_MS = 2_000;
 
-/** Dependencies (Kafka, PostgreSQL, ...) register a probe; /readyz runs them all with a deadline. */
+/**
+ * The readiness indicators of this process, as @nestjs/terminus health indicators. Each module that
+ * owns a dependency registers its check (KafkaModule: a metadata round trip and no consumer dead for
+ * good; PersistenceModule: `SELECT 1`), so the health controller in this lowest lib needs to know
+ * none of them. A check that throws or takes longer than 2 s is `down`; once shutdown began, the
+ * `shutdown` indicator is down too.
+ */
 @Injectable()
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
   private shuttingDown = false;
+
+  constructor(private readonly health: HealthIndicatorService) {}
 
   register(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
@@ -21,29 +28,35 @@ export class ReadinessRegistry {
     this.shuttingDown = true;
   }
 
-  async report(timeoutMs = 2000): Promise<ReadinessReport> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await runWithDeadline(check, timeoutMs)] as const),
-    );
-    const checks = Object.fromEntries(entries);
-    if (this.shuttingDown) checks['shutdown'] = { ok: false, error: 'shutting down' };
-    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
   }
-}
 
-async function runWithDeadline(check: ReadinessCheck, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
+  indicators(): HealthIndicatorFunction[] {
+    const dependencies = [...this.checks].map(([name, check]) => () => this.run(name, check));
+    return [...dependencies, () => this.shutdownIndicator()];
+  }
+
+  private async run(name: string, check: ReadinessCheck): Promise<HealthIndicatorResult> {
+    const indicator = this.health.check(name);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        check(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_DEADLINE_MS} ms`)), CHECK_DEADLINE_MS);
+        }),
+      ]);
+      return indicator.up();
+    } catch (err) {
+      return indicator.down({ message: (err as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private shutdownIndicator(): HealthIndicatorResult {
+    const indicator = this.health.check('shutdown');
+    return this.shuttingDown ? indicator.down({ message: 'shutting down' }) : indicator.up();
   }
 }
