@@ -58,7 +58,8 @@ function defaultDecode(raw: Buffer | null, topic: string): unknown {
   return schema ? schema.parse(json) : json;
 }
 
-const TRANSIENT_RETRY_MAX_MS = 5_000;
+/** Longest wait between two tries of a transient failure: a dependency that is back is used within a second. */
+const TRANSIENT_RETRY_MAX_MS = 1_000;
 
 /** Answers to a heartbeat that mean the group is rebalancing: the batch must be given back (kafkajs rejoins). */
 const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
@@ -125,14 +126,16 @@ export class EventConsumer<V> {
   }
 
   private build(): Consumer {
-    const sessionTimeout = this.spec.sessionTimeoutMs ?? 10_000;
+    const sessionTimeout = this.spec.sessionTimeoutMs ?? 6_000;
     return this.kafka.consumer({
       groupId: this.spec.groupId,
       sessionTimeout,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+      heartbeatInterval: Math.min(1_000, Math.floor(sessionTimeout / 3)),
       rebalanceTimeout: Math.max(sessionTimeout, 10_000),
       maxWaitTimeInMs: 250,
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000, restartOnFailure: async () => !this.stopping },
+      // While the cluster is away, kafkajs tries again at least every second, then restarts the
+      // member: a broker that is back is in use again within about a second.
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 1_000, restartOnFailure: async () => !this.stopping },
     });
   }
 
@@ -142,20 +145,31 @@ export class EventConsumer<V> {
       this.log.error({ err: error, group: this.spec.groupId, restart }, 'consumer crashed');
       if (!restart && !this.stopping) {
         this.crashed = error;
-        setTimeout(() => void this.recover(), 2_000);
+        setTimeout(() => void this.recover(), 500);
       }
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? true });
     // Offsets are resolved only after the handler's effects are durable; kafkajs commits resolved
     // offsets at most every commitIntervalMs (and when the consumer stops), never unresolved ones.
-    await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: this.spec.commitIntervalMs ?? 500,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    // Not awaited: kafkajs' run() resolves once the group is joined, and a restarted process waits
+    // there until the member it replaces (killed, never left) times out. Its other work (an HTTP API)
+    // need not wait; a consumer that must be joined before the process is ready says so with
+    // waitUntilJoined(). Join failures come back as CRASH events.
+    this.consumer
+      .run({
+        autoCommit: true,
+        autoCommitInterval: this.spec.commitIntervalMs ?? 500,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      })
+      .catch((err: Error) => {
+        this.log.error({ err, group: this.spec.groupId }, 'consumer did not start');
+        if (this.stopping) return;
+        this.crashed = err;
+        setTimeout(() => void this.recover(), 500);
+      });
   }
 
   /** A crash kafkajs gives up on (e.g. the cluster was away too long): a fresh member, until it works. */
@@ -169,7 +183,7 @@ export class EventConsumer<V> {
       this.log.info({ group: this.spec.groupId }, 'consumer recovered');
     } catch (err) {
       this.log.warn({ err, group: this.spec.groupId }, 'consumer recovery failed; trying again');
-      setTimeout(() => void this.recover(), 5_000);
+      setTimeout(() => void this.recover(), 1_000);
     }
   }
 

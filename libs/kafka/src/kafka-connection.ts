@@ -20,6 +20,13 @@ export interface KafkaConnectionOptions {
 }
 
 /**
+ * Tries of one request while a broker is away, at most a second apart, so a broker that is back is
+ * used again within a second. Bounded: a send fails after about three seconds (its caller answers
+ * `unavailable` and the client sends again with the same id) instead of piling up behind an outage.
+ */
+const BROKER_RETRY = { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 };
+
+/**
  * The one Kafka seam of a process: client, idempotent producer, admin, and the consumers it
  * started (stopped before the producer on shutdown, so their last commits go through).
  */
@@ -37,7 +44,7 @@ export class KafkaConnection {
       brokers: options.brokers,
       connectionTimeout: 3_000,
       requestTimeout: 10_000,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3_000 },
+      retry: BROKER_RETRY,
       logCreator: kafkaLogCreator(),
       socketFactory: noDelaySocketFactory,
     });
@@ -45,7 +52,7 @@ export class KafkaConnection {
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 3_000 },
+      retry: BROKER_RETRY,
     });
     this.producer = new EventProducer(this.rawProducer, options.validateOnProduce ?? false);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });

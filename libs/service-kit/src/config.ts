@@ -39,7 +39,11 @@ export const baseEnvSchema = z.object({
 export const kafkaEnvSchema = z.object({
   KAFKA_BROKERS: commaList,
   KAFKA_CLIENT_ID: z.string().min(1).default('msync'),
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).default(10_000),
+  /**
+   * How long a member that died without leaving (kill -9, a lost host) keeps its partitions; a
+   * restarted member waits that long to join. 6 s is the broker's default group.min.session.timeout.ms.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).default(6_000),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   KAFKA_HANDLER_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   /**
