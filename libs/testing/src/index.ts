@@ -8,3 +8,4 @@ export * from './server-api-client';
 export * from './e2e-suite';
 export * from './private-infra';
 export * from './chaos';
+export * from './fuzz';
