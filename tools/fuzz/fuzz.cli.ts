@@ -1,4 +1,4 @@
-import { formatFuzzSummary, fuzzOptionsFromEnv, runFuzz } from '@msync/testing';
+import { formatFuzzSummary, fuzzOptionsFromEnv, fuzzSummaryLine, runFuzz } from '@msync/testing';
 
 /**
  * `npm run fuzz`: the fuzz of the running services, longer than the CI spec. Starts the services on
@@ -13,14 +13,7 @@ async function main(): Promise<number> {
   const options = fuzzOptionsFromEnv({ frames: 50_000, requests: 10_000, shrinkMsPerClass: 60_000, shrinkMsTotal: 300_000, log });
   const summary = await runFuzz(options);
   process.stderr.write(`${formatFuzzSummary(summary)}\n`);
-  const failures = summary.failures.map((f) => ({
-    class: f.class,
-    count: f.count,
-    repro: f.shrunk ? f.shrunk.repro : [f.repro],
-    detail: (f.shrunk?.detail || f.detail).slice(0, 800),
-  }));
-  const { seed, frames, requests, exits, http5xx, unanswered, consequences, bystanders, durationMs } = summary;
-  process.stdout.write(`${JSON.stringify({ seed, frames, requests, exits, http5xx, unanswered, failures, consequences, bystanders, durationMs })}\n`);
+  process.stdout.write(`${fuzzSummaryLine(summary)}\n`);
   return summary.failures.length === 0 ? 0 : 1;
 }
 

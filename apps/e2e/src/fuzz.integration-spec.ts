@@ -1,4 +1,4 @@
-import { formatFuzzSummary, fuzzOptionsFromEnv, runFuzz } from '@msync/testing';
+import { formatFuzzSummary, fuzzOptionsFromEnv, fuzzSummaryLine, runFuzz } from '@msync/testing';
 
 /**
  * Hostile input against the running services (docs/operations.md, "Fuzzing"): at least 10,000 device
@@ -22,7 +22,7 @@ describe('fuzz of the running services', () => {
       },
     });
     const summary = await runFuzz({ ...options, seed: options.seed ?? CI_SEED });
-    process.stderr.write(`${formatFuzzSummary(summary)}\n`);
+    process.stderr.write(`${formatFuzzSummary(summary)}\n${fuzzSummaryLine(summary)}\n`);
     expect(summary.frames).toBeGreaterThanOrEqual(options.frames);
     expect(summary.requests).toBeGreaterThanOrEqual(options.requests);
     if (summary.failures.length > 0) throw new Error(formatFuzzSummary(summary));

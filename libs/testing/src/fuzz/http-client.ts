@@ -14,7 +14,8 @@ export interface SigningApp {
 
 const TIMEOUT_MS = 15_000;
 const CUT_OFF_WAIT_MS = 5_000;
-const MAX_BODY_KEPT = 64 * 1024;
+/** Answers are kept up to this size (an error message may quote a large input); a longer one is marked truncated. */
+const MAX_BODY_KEPT = 4 * 1024 * 1024;
 
 /** Signature headers of each kind (fresh nonce each time, so strict mode accepts the valid ones). */
 export function authHeaders(kind: AuthKind, app: SigningApp): Record<string, string> {
@@ -122,7 +123,7 @@ export function sendRequest(port: number, req: Rendered, agent: Agent): Promise<
         if (kept < MAX_BODY_KEPT) chunks.push(c);
         kept += c.length;
       });
-      res.on('end', () => done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), truncated: kept > MAX_BODY_KEPT }));
       res.on('error', () => done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('aborted', () => done({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });

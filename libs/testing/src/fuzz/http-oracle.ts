@@ -7,6 +7,8 @@ export interface HttpResult {
   status?: number;
   headers?: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body was longer than the client keeps (its shape is not checked). */
+  truncated?: boolean;
   /** No answer: the deadline passed, or the connection was reset or closed first. */
   error?: 'timeout' | 'reset' | 'closed';
   errorDetail?: string;
@@ -51,7 +53,7 @@ export function judgeHttp(req: RequestCase, res: HttpResult, routeLabel: string,
   const status = res.status;
   if (status >= 500) v(`http:5xx:${status}:${causeOf(req, routeLabel)}`, `${routeLabel} -> ${status} ${res.body.slice(0, 240)}`);
   // Node answers a body cut off half-way itself (400, no body): only a 5xx is the application's.
-  if (cutOff || req.method === 'HEAD' || (req.method === 'OPTIONS' && status < 300)) return out;
+  if (cutOff || res.truncated || req.method === 'HEAD' || (req.method === 'OPTIONS' && status < 300)) return out;
   let body: unknown;
   try {
     body = JSON.parse(res.body);

@@ -35,3 +35,15 @@ export function formatFuzzSummary(s: FuzzSummary): string {
   });
   return [head, ...lines].join('\n');
 }
+
+/** The one-line JSON summary: {seed, frames, requests, exits, http5xx, unanswered, failures: [{class, count, repro, detail}], ...}. */
+export function fuzzSummaryLine(s: FuzzSummary): string {
+  const failures = s.failures.map((f) => ({
+    class: f.class,
+    count: f.count,
+    repro: f.shrunk ? f.shrunk.repro : [f.repro],
+    detail: (f.shrunk?.detail || f.detail).slice(0, 800),
+  }));
+  const { seed, frames, requests, exits, http5xx, unanswered, consequences, bystanders, durationMs } = s;
+  return JSON.stringify({ seed, frames, requests, exits, http5xx, unanswered, failures, consequences, bystanders, durationMs });
+}
