@@ -226,7 +226,7 @@ export function judgeFrame(exp: Expectation, obs: Observation, barrierId?: strin
       break;
     case 'sent':
     case 'recalled':
-      if (!byId(exp.answer) && !errorForId && !closedDocumented) v(`ws:unanswered:${exp.kind}`, `${exp.kind}: no ${exp.answer} or error for id ${JSON.stringify(exp.id)}`);
+      if (!byId(exp.answer) && errors.length === 0 && !closedDocumented) v(`ws:unanswered:${exp.kind}`, `${exp.kind}: no ${exp.answer} or error for id ${JSON.stringify(exp.id)}`);
       if (errors.length > 0 && !errorForId) v('ws:error-without-id', `${exp.kind}: the error does not carry the request id`);
       break;
   }
