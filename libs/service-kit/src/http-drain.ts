@@ -19,9 +19,10 @@ export class HttpDrain {
   private onEmpty?: () => void;
 
   constructor(private readonly server: Server) {
-    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    // Before the application's own listener, so the header is set before anything is answered.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       // The client opens a new connection for its next request, and finds nobody listening.
-      if (this.draining) res.setHeader('Connection', 'close');
+      if (this.draining && !res.headersSent) res.setHeader('Connection', 'close');
       this.inFlight.add(res);
       res.once('close', () => this.finished(res));
     });
