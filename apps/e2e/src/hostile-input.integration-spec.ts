@@ -109,6 +109,24 @@ describe('hostile input fails only itself', () => {
     });
   });
 
+  it('a large transient group message (120 KiB to 64 members) is accepted and does not disturb other sends', async () => {
+    const app = await createApp(suite.system.apiUrl, 'big-transient', { transientMessageTypes: ['App:Typing'] });
+    const mgmt = new ManagementClient(suite.system.apiUrl, app);
+    const members = Array.from({ length: 64 }, () => uniqueId('m'));
+    const groupId = uniqueId('big');
+    await mgmt.createGroup(groupId, members);
+    const [sender, reader] = await Promise.all(members.slice(0, 2).map(async (u) => suite.track(await TestDevice.connect({ url: suite.system.wsUrl(), token: await mgmt.token(u), deviceId: `${u}-d` }))));
+    const content = { text: 'x'.repeat(120 * 1024) };
+    const sends = await Promise.allSettled([
+      sender.send({ conversationType: 'group', targetId: groupId, objectName: 'App:Typing', content }),
+      sender.send({ conversationType: 'group', targetId: groupId, objectName: 'App:Typing', content }),
+      reader.send({ conversationType: 'private', targetId: members[0], objectName: 'RC:TxtMsg', content: { text: 'hi' } }),
+    ]);
+    expect(sends.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    await waitFor(() => reader.transients.length === 2, 'the reader to get both transient messages');
+    await sender.waitForCursor(1);
+  });
+
   describe('HTTP', () => {
     it.each([
       ['app name', (app: TestApp) => fetch(`${suite.system.apiUrl}/admin/v1/apps`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `x\u0000${app.appKey}` }) })],
@@ -149,6 +167,19 @@ describe('hostile input fails only itself', () => {
       expect(await api.call('message/private/publish', {}, { rawBody: form, headers: {} })).toMatchObject({ status: 413, body: { code: 1508 } });
       // The service still answers.
       expect((await fetch(`${suite.system.apiUrl}/healthz`)).status).toBe(200);
+    });
+
+    it('a body that claims a Content-Encoding, or a Server API path in another case, is answered without a 5xx', async () => {
+      const app = await createApp(suite.system.apiUrl, 'enc');
+      for (const encoding of ['gzip', 'deflate', 'br']) {
+        const answer = await signed(app, 'PATCH', '/v1/settings', '{}', { 'content-encoding': encoding });
+        expect(answer.status).toBe(400);
+        expect(answer.body.code).toBe('malformed_frame');
+      }
+      const api = new ServerApiClient(suite.system.apiUrl, app);
+      expect((await api.call('user/getToken', { userId: 'u1' })).body.code).toBe(200);
+      const upper = await fetch(`${suite.system.apiUrl}/user/getToken.JSON`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...api.signedHeaders() }, body: 'userId=u1' });
+      expect(upper.status).toBe(200);
     });
 
     it('PATCH /v1/settings changes only the fields it names', async () => {

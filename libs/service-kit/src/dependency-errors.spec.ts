@@ -1,8 +1,10 @@
 import { DomainError } from '@msync/contracts';
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
+import { KafkaJSBrokerNotFound, KafkaJSConnectionError, KafkaJSLockTimeout, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { isDependencyUnavailable, toDomainError } from './dependency-errors';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+/** kafkajs' real classes; its typings leave out the message argument of these two. */
+const kafkaError = (type: unknown, message: string) => new (type as new (message: string) => Error)(message);
 
 describe('dependency errors', () => {
   it.each([
@@ -16,6 +18,8 @@ describe('dependency errors', () => {
     ['kafkajs non-retriable re-wrap of it', new KafkaJSNonRetriableError(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'))],
     ['kafkajs retries exceeded', new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection timeout'), { retryCount: 5, retryTime: 1000 })],
     ['another service unavailable', new DomainError('unavailable', 'down')],
+    ['kafkajs broker not found', kafkaError(KafkaJSBrokerNotFound, 'no broker')],
+    ['kafkajs lock timeout', kafkaError(KafkaJSLockTimeout, 'lock')],
   ])('%s is a dependency being down: unavailable', (_what, err) => {
     expect(isDependencyUnavailable(err)).toBe(true);
     expect(toDomainError(err).code).toBe('unavailable');
@@ -24,6 +28,7 @@ describe('dependency errors', () => {
   it.each([
     ['a NUL in a value (22021)', pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00')],
     ['a unique violation', pgError('23505', 'duplicate key')],
+    ['a protocol violation (08P01: a query bug too)', pgError('08P01', 'bind message supplies 1 parameters, but prepared statement requires 2')],
     ['a plain bug', new TypeError("Cannot read properties of null (reading 'id')")],
   ])('%s is internal', (_what, err) => {
     expect(isDependencyUnavailable(err)).toBe(false);

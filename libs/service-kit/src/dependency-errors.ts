@@ -22,6 +22,12 @@ const UNAVAILABLE_CODES = new Set([
 
 // Messages only: kafkajs re-wraps a connection failure as KafkaJSNonRetriableError('Connection error:
 // connect ECONNREFUSED ...') without a cause once its own retries are spent.
+/** SQLSTATE class 08 (connection exception), but not 08P01 (protocol_violation: also a query bug). */
+const CONNECTION_EXCEPTION = /^08(?!P01)/;
+
+/** kafkajs' own class names for "the cluster is away" (some end in Error, some do not). */
+const KAFKAJS_UNAVAILABLE = /^KafkaJS(ConnectionError|ConnectionClosedError|RequestTimeoutError|BrokerNotFound|NumberOfRetriesExceeded|LockTimeout)$/;
+
 const UNAVAILABLE_MESSAGE = new RegExp(
   [
     'Connection terminated',
@@ -68,8 +74,8 @@ export function* errorChain(err: unknown): Generator<ErrorLike> {
 export function isDependencyUnavailable(err: unknown): boolean {
   for (const e of errorChain(err)) {
     if (e instanceof DomainError) return e.code === ErrorCodes.UNAVAILABLE;
-    if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-    if (typeof e.name === 'string' && /^KafkaJS(Connection|ConnectionClosed|RequestTimeout|BrokerNotFound|NumberOfRetriesExceeded|LockTimeout)Error$/.test(e.name)) return true;
+    if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || CONNECTION_EXCEPTION.test(e.code))) return true;
+    if (typeof e.name === 'string' && KAFKAJS_UNAVAILABLE.test(e.name)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
   }
   return false;

@@ -9,7 +9,8 @@ export const SERVER_API_BODY_LIMIT_BYTES = 1024 * 1024;
 export type ServerApiBody = { form: FormFields } | { problem: 'malformed'; detail: string };
 export type ServerApiRequest = Request & { serverApiBody?: ServerApiBody };
 
-const SERVER_API_PATH = /^\/[A-Za-z]+(\/[A-Za-z]+)*\.json$/;
+// Case-insensitive, as Nest's routing is: `/user/getToken.JSON` is the same route.
+const SERVER_API_PATH = /^\/[A-Za-z]+(\/[A-Za-z]+)*\.json$/i;
 
 /**
  * Reads the body of `POST /{path}.json` itself, before the app-wide body parsers (which then see a

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError } from '@msync/contracts';
-import { isDependencyUnavailable, loggerFor } from '@msync/service-kit';
+import { capMessage, isDependencyUnavailable, loggerFor } from '@msync/service-kit';
 import type { AppRequest } from '../auth/app-signature.guard';
 import { RcCode, ServerApiError, toServerApiError } from './server-api-error';
 
@@ -29,6 +29,6 @@ export class ServerApiExceptionFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     if (answer.code !== RcCode.INTERNAL) this.log.info({ appKey: req.msyncApp?.appKey, path: req.path, code: answer.code }, 'Server API request refused');
-    res.status(answer.httpStatus).json({ code: answer.code, errorMessage: answer.message });
+    res.status(answer.httpStatus).json({ code: answer.code, errorMessage: capMessage(answer.message) });
   }
 }
