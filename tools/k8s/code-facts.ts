@@ -1,17 +1,14 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { Module, type Provider } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { NestFactory } from '@nestjs/core';
 import type { z } from 'zod';
 import { fullTopicManifest, type TopicSpec } from '@msync/contracts';
-import { KafkaConnection, type ConsumerSpec } from '@msync/kafka';
-import { GroupRepository, StreamPartitionRepository, StreamRepository } from '@msync/persistence';
+import { kafkaHandlersOf } from '@msync/kafka';
 import { HealthController } from '@msync/service-kit';
 import { compensationConfigSchema } from '../../apps/compensation/src/config';
-import { FANOUT_CONFIG, FANOUT_STAGE_NAMES, fanoutConfigSchema, type FanoutStage } from '../../apps/fanout/src/config';
-import { fanoutStageProviders } from '../../apps/fanout/src/fanout.module';
+import { FANOUT_STAGE_NAMES, fanoutConfigSchema, type FanoutStage } from '../../apps/fanout/src/config';
+import { fanoutStageControllers } from '../../apps/fanout/src/fanout.module';
 import { ingestionConfigSchema } from '../../apps/ingestion/src/config';
 import { recallConfigSchema } from '../../apps/recall/src/config';
 import { sessionConfigSchema } from '../../apps/session/src/config';
@@ -52,46 +49,20 @@ export function healthPaths(): CodeFacts['healthPaths'] {
 }
 
 /**
- * Starts the providers FanoutModule registers for `stages` (fanoutStageProviders, the module's own
- * choice) with Kafka and the repositories stubbed, and records the consumers they start.
+ * The consumers a fan-out process with `stages` runs: the `@EventPattern` handlers of the controllers
+ * FanoutModule registers for them (fanoutStageControllers, the module's own choice), read from their
+ * metadata.
  */
-export async function fanoutStageConsumers(stages: readonly FanoutStage[]): Promise<ConsumerFact[]> {
-  const started: ConsumerFact[] = [];
-  const kafka = {
-    startConsumer: async (spec: ConsumerSpec<unknown>) => {
-      started.push({ groupId: spec.groupId, topics: [...spec.topics], fromBeginning: spec.fromBeginning ?? true });
-      return {};
-    },
-    producer: { send: async () => undefined },
-  };
-  const config = fanoutConfigSchema.parse({
-    KAFKA_BROKERS: 'kafka:9092',
-    DATABASE_URL: 'postgres://facts@localhost/facts',
-    INTERNAL_API_TOKEN: 'x'.repeat(16),
-    FANOUT_STAGES: stages.join(','),
-  });
-  const stubs: Provider[] = [
-    { provide: KafkaConnection, useValue: kafka },
-    { provide: GroupRepository, useValue: {} },
-    { provide: StreamRepository, useValue: {} },
-    { provide: StreamPartitionRepository, useValue: { ensureDaily: async () => [], dropBefore: async () => [] } },
-    { provide: FANOUT_CONFIG, useValue: config },
-  ];
-  @Module({})
-  class FanoutStagesProbe {}
-  const app = await NestFactory.createApplicationContext(
-    { module: FanoutStagesProbe, providers: [...stubs, ...fanoutStageProviders(config.FANOUT_STAGES)] },
-    { logger: false, abortOnError: false },
+export function fanoutStageConsumers(stages: readonly FanoutStage[]): ConsumerFact[] {
+  return fanoutStageControllers(stages).flatMap((controller) =>
+    kafkaHandlersOf(controller).map((h) => ({ groupId: h.options.group, topics: [h.topic], fromBeginning: h.options.fromBeginning ?? true })),
   );
-  await app.init();
-  await app.close();
-  return started;
 }
 
 /** Reads every fact from the code (the fan-out stages are started once each, with stubs). */
 export async function readCodeFacts(): Promise<CodeFacts> {
   const perStage = new Map<FanoutStage, ConsumerFact[]>();
-  for (const stage of FANOUT_STAGE_NAMES) perStage.set(stage, await fanoutStageConsumers([stage]));
+  for (const stage of FANOUT_STAGE_NAMES) perStage.set(stage, fanoutStageConsumers([stage]));
   return {
     serviceSchemas: {
       ingestion: ingestionConfigSchema,

@@ -13,7 +13,8 @@ import { RecallController } from './management/recall.controller';
 import { SessionControl } from './management/session-control';
 import { UserAccessService } from './management/user-access.service';
 import { AcceptMessageUseCase } from './messages/accept-message.usecase';
-import { InboundCommandsConsumer } from './messages/inbound-commands.consumer';
+import { InboundCommandHandler } from './messages/inbound-command-handler';
+import { InboundCommandsController } from './messages/inbound-commands.controller';
 import { InternalMessagesController } from './messages/internal-messages.controller';
 import { MessagePublisher } from './messages/message-publisher';
 import { OutboxSweeper } from './messages/outbox-sweeper';
@@ -44,6 +45,7 @@ export class IngestionModule {
         UsersController,
         RecallController,
         InternalMessagesController,
+        InboundCommandsController,
         ServerApiUsersController,
         ServerApiMessagesController,
         ServerApiGroupsController,
@@ -63,7 +65,7 @@ export class IngestionModule {
         MessagePublisher,
         TransientPublisher,
         OutboxSweeper,
-        InboundCommandsConsumer,
+        InboundCommandHandler,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { kafkaTransport } from '@msync/platform';
 import { bootService } from '@msync/service-kit';
 import { ingestionConfigSchema } from './config';
 import { IngestionModule } from './ingestion.module';
@@ -9,4 +10,5 @@ void bootService({
   configSchema: ingestionConfigSchema,
   rootModule: (config) => IngestionModule.forRoot(config),
   beforeBodyParsers: (app) => app.use(readServerApiBody),
+  transport: (app) => kafkaTransport(app, { service: 'ingestion' }),
 });

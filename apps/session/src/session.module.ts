@@ -4,13 +4,14 @@ import { TokenVerifier } from './auth/token-verifier';
 import { IngestionClient, StreamReader } from './clients/service-clients';
 import { SESSION_CONFIG, type SessionConfig } from './config';
 import { CursorWriter } from './cursor/cursor-writer';
-import { LiveEventsConsumer } from './delivery/live-events.consumer';
-import { TransientConsumer } from './delivery/transient.consumer';
+import { LiveEventsController } from './delivery/live-events.controller';
+import { TransientController } from './delivery/transient.controller';
 import { SessionDeps } from './gateway/session-deps';
 import { SessionRegistry } from './gateway/session-registry';
 import { WsServer } from './gateway/ws-server';
 import { LoginPolicy } from './gateway/login-policy';
-import { SessionControlConsumer } from './gateway/session-control.consumer';
+import { SessionControl } from './gateway/session-control';
+import { SessionControlController } from './gateway/session-control.controller';
 import { GatewayHeartbeat } from './gateway/gateway-heartbeat';
 
 @Module({})
@@ -19,6 +20,7 @@ export class SessionModule {
     return {
       module: SessionModule,
       imports: [PlatformModule.forRoot(config, 'session')],
+      controllers: [LiveEventsController, TransientController, SessionControlController],
       providers: [
         { provide: SESSION_CONFIG, useValue: config },
         TokenVerifier,
@@ -29,10 +31,8 @@ export class SessionModule {
         SessionRegistry,
         SessionDeps,
         WsServer,
-        LiveEventsConsumer,
-        TransientConsumer,
         LoginPolicy,
-        SessionControlConsumer,
+        SessionControl,
         GatewayHeartbeat,
       ],
     };

@@ -6,3 +6,7 @@ export * from './topic-provisioner';
 export * from './kafka-connection';
 export * from './kafka.module';
 export * from './socket-factory';
+export * from './transport/kafka-consumer.options';
+export * from './transport/kafka-stream.context';
+export * from './transport/kafka-stream.transport';
+export * from './transport/kafka-handlers';

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, ErrorCodes, Topics, type AppSettings, type AppSettingsChanged } from '@msync/contracts';
 import { KafkaConnection } from '@msync/kafka';
 import { AppRepository } from '@msync/persistence';
@@ -13,7 +12,6 @@ export interface KnownApp {
   disabled: boolean;
 }
 
-export const PLATFORM_SERVICE = Symbol('PLATFORM_SERVICE');
 const MISS_TTL_MS = 2_000;
 const settingsAge = gauge('app_settings_last_change_age_seconds', 'Seconds between a settings change and this process applying it (last change)');
 
@@ -31,25 +29,14 @@ export class AppDirectory implements OnApplicationBootstrap {
   constructor(
     private readonly repo: AppRepository,
     private readonly kafka: KafkaConnection,
-    @Inject(PLATFORM_SERVICE) private readonly service: string,
   ) {}
 
+  /**
+   * The database gives the current settings; `im.app-settings.v1` brings changes (AppSettingsChangesController,
+   * read from the start of the compacted topic, so nothing published meanwhile is missed).
+   */
   async onApplicationBootstrap() {
     for (const row of await this.repo.findAll()) this.remember(row);
-    // Not awaited (kafkajs' run() waits for the group join, which on a new cluster can take long):
-    // the database already gave the current settings; the topic brings changes, read from its start,
-    // so nothing published meanwhile is missed.
-    void this.kafka
-      .startConsumer<AppSettingsChanged>({
-      // Every process reads every change: a group of its own, from the start of the compacted topic.
-      groupId: `settings-${this.service}-${randomBytes(4).toString('hex')}`,
-      topics: [Topics.appSettings],
-      fromBeginning: true,
-      handleBatch: async (records) => {
-        for (const { value } of records) this.apply(value);
-      },
-    })
-      .catch((err) => this.log.error({ err }, 'settings consumer did not start; settings changes are not applied until restart'));
   }
 
   async find(appKey: string): Promise<KnownApp | null> {
@@ -80,9 +67,10 @@ export class AppDirectory implements OnApplicationBootstrap {
     await this.kafka.producer.send(Topics.appSettings, [{ key: appKey, value: change }]);
   }
 
-  private apply(change: AppSettingsChanged): void {
+  /** A change from the topic (or this process): a higher version wins; unknown apps load from the database when first used. */
+  apply(change: AppSettingsChanged): void {
     const app = this.apps.get(change.appKey);
-    if (!app || change.version <= app.settingsVersion) return; // unknown apps load from the database when first used
+    if (!app || change.version <= app.settingsVersion) return;
     app.settings = change.settings;
     app.settingsVersion = change.version;
     settingsAge.set((Date.now() - change.updatedAt) / 1000);

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AppDirectory, PLATFORM_SERVICE } from './app-directory';
+import { AppDirectory } from './app-directory';
 import { AppSettingsController } from './app-settings.controller';
+import { AppSettingsChangesController } from './app-settings-changes.controller';
 import { INTERNAL_TOKEN, InternalTokenGuard, internalTokenSchema } from './internal-api';
 import { z } from 'zod';
 import { KafkaModule, kafkaOptionsFromEnv } from '@msync/kafka';
@@ -30,9 +31,8 @@ export class PlatformModule {
         KafkaModule.forRoot(kafkaOptionsFromEnv(config, service)),
         PersistenceModule.forRoot(databaseOptionsFromEnv(config, service)),
       ],
-      controllers: [AppSettingsController],
+      controllers: [AppSettingsController, AppSettingsChangesController],
       providers: [
-        { provide: PLATFORM_SERVICE, useValue: service },
         { provide: INTERNAL_TOKEN, useValue: config.INTERNAL_API_TOKEN },
         InternalTokenGuard,
         AppDirectory,

@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CustomTransportStrategy, MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { z } from 'zod';
 import { ConfigError, parseConfig, type BaseEnv } from './config';
@@ -21,6 +22,12 @@ export interface ServiceBootOptions<S extends z.ZodObject> {
   afterListen?: (app: INestApplication, config: z.infer<S>) => void | Promise<void>;
   /** Runs before the JSON/urlencoded body parsers are installed (e.g. a route that reads its raw body itself). */
   beforeBodyParsers?: (app: NestExpressApplication, config: z.infer<S>) => void;
+  /**
+   * The microservice transport of the service's `@EventPattern` handlers (libs/platform's
+   * `kafkaTransport`). Connected to the app, and started after its modules are initialised and
+   * before it listens: a service is ready only once its handlers run.
+   */
+  transport?: (app: INestApplication, config: z.infer<S>) => CustomTransportStrategy;
 }
 
 /**
@@ -60,10 +67,17 @@ async function boot<S extends z.ZodObject>(options: ServiceBootOptions<S>): Prom
   const app = await NestFactory.create<NestExpressApplication>(options.rootModule(config), { logger: new NestJsonLogger() });
   options.beforeBodyParsers?.(app, config);
   // Device frames are up to 256 KiB; the content limit itself is an app setting checked with a clear error.
-  app.useBodyParser('json', { limit: '512kb' });
-  app.useBodyParser('urlencoded', { limit: '512kb', extended: false });
+  // No compressed bodies (`inflate: false`): no client here sends them, a body that only claims to
+  // be compressed is refused (415 mapped to malformed), and nothing can unpack a zip bomb.
+  app.useBodyParser('json', { limit: '512kb', inflate: false });
+  app.useBodyParser('urlencoded', { limit: '512kb', extended: false, inflate: false });
   const shutdown = installShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   installProcessGuards((reason) => shutdown(reason, 1));
+  if (options.transport) {
+    app.connectMicroservice<MicroserviceOptions>({ strategy: options.transport(app, config) }, { inheritAppConfig: true });
+    await app.init();
+    await app.startAllMicroservices();
+  }
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   log.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${options.service} listening on http://${config.HTTP_HOST}:${config.HTTP_PORT}`);
   await options.afterListen?.(app, config);

@@ -1,9 +1,17 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { throwError } from 'rxjs';
 import type { Response } from 'express';
 import { DomainError, ErrorCodes, httpStatusOf } from '@msync/contracts';
 import { isDependencyUnavailable } from './dependency-errors';
 import { loggerFor } from './logger';
+
+/** An answer names the problem; it never hands a large input back to its sender. */
+const MAX_MESSAGE_CHARS = 500;
+
+export function capMessage(message: string): string {
+  return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}...` : message;
+}
 
 /** What body-parser throws for a body it refuses (`type` tells which). */
 interface BodyParserError {
@@ -39,6 +47,8 @@ export class DomainErrorFilter implements ExceptionFilter {
   private readonly log = loggerFor('DomainErrorFilter');
 
   catch(error: unknown, host: ArgumentsHost) {
+    // A Kafka handler's error goes back to the transport as it is: its class decides retry or dead letter.
+    if (host.getType() !== 'http') return throwError(() => error);
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     if (error instanceof DomainError) return this.answer(res, error);
@@ -50,7 +60,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const code = status === 404 ? 'not_found' : status === 413 ? ErrorCodes.BODY_TOO_LARGE : status < 500 ? ErrorCodes.INVALID_FIELD : ErrorCodes.INTERNAL;
-      res.status(status).json({ code, message: error.message });
+      res.status(status).json({ code, message: capMessage(error.message) });
       return;
     }
     if (isDependencyUnavailable(error)) {
@@ -63,6 +73,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   }
 
   private answer(res: Response, error: DomainError): void {
-    res.status(httpStatusOf[error.code]).json({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+    const details = error.details && JSON.stringify(error.details).length <= MAX_MESSAGE_CHARS ? { details: error.details } : {};
+    res.status(httpStatusOf[error.code]).json({ code: error.code, message: capMessage(error.message), ...details });
   }
 }

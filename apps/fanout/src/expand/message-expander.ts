@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Topics, userKey, type ConversationRecord, type ConversationType, type StreamAppend } from '@msync/contracts';
 import { KafkaConnection, traceHeader, type ConsumedRecord } from '@msync/kafka';
 import { GroupRepository } from '@msync/persistence';
-import { FANOUT_CONFIG, type FanoutConfig } from '../config';
 import { StreamAppender } from '../stream-writer/stream-appender';
 import { recipientsOf } from './recipients';
 
@@ -13,22 +12,12 @@ import { recipientsOf } from './recipients';
  * writer's event keys make that harmless.
  */
 @Injectable()
-export class MessageExpanderConsumer implements OnApplicationBootstrap {
+export class MessageExpander {
   constructor(
     private readonly kafka: KafkaConnection,
     private readonly groups: GroupRepository,
     private readonly appender: StreamAppender,
-    @Inject(FANOUT_CONFIG) private readonly config: FanoutConfig,
   ) {}
-
-  async onApplicationBootstrap() {
-    await this.kafka.startConsumer<ConversationRecord>({
-      groupId: 'fanout-expand',
-      topics: [Topics.messagesAccepted],
-      partitionsConsumedConcurrently: this.config.FANOUT_PARTITIONS_CONCURRENCY,
-      handleBatch: (records) => this.expand(records),
-    });
-  }
 
   async expand(records: ConsumedRecord<ConversationRecord>[]): Promise<void> {
     const appends: { append: StreamAppend; traceId?: string; conversationType: ConversationType }[] = [];

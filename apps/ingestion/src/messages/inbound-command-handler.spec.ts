@@ -1,6 +1,6 @@
 import { DomainError, ErrorCodes } from '@msync/contracts';
 import { PermanentError, TransientError, classifyFailure } from '@msync/kafka';
-import { consumerFailureOf } from './inbound-commands.consumer';
+import { consumerFailureOf } from './inbound-command-handler';
 
 describe('what a failed inbound command becomes for the consumer', () => {
   it('a refused command is dead-lettered at once, with its code in the reason', () => {

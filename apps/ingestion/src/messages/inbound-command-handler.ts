@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, ErrorCodes, Topics, type InboundCommand } from '@msync/contracts';
-import { KafkaConnection, PermanentError, TransientError, type ConsumedRecord } from '@msync/kafka';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCodes, type InboundCommand } from '@msync/contracts';
+import { PermanentError, TransientError, type ConsumedRecord } from '@msync/kafka';
 import { RecallClient } from '@msync/platform';
 import { loggerFor } from '@msync/service-kit';
 import { PublishMessagesUseCase } from './publish-messages.usecase';
@@ -33,28 +33,18 @@ export function consumerFailureOf(err: unknown): unknown {
 }
 
 @Injectable()
-export class InboundCommandsConsumer implements OnApplicationBootstrap {
-  private readonly log = loggerFor('InboundCommandsConsumer');
+export class InboundCommandHandler {
+  private readonly log = loggerFor('InboundCommandHandler');
   /** Keys of transient commands already delivered (they store nothing a replay could be checked against). */
   private readonly deliveredTransient = new ExpiringKeySet(10 * 60_000);
 
   constructor(
-    private readonly kafka: KafkaConnection,
     private readonly publish: PublishMessagesUseCase,
     private readonly recalls: RecallClient,
   ) {}
 
-  async onApplicationBootstrap() {
-    await this.kafka.startConsumer<InboundCommand>({
-      groupId: 'ingestion-inbound-commands',
-      topics: [Topics.inboundCommands],
-      handleBatch: async (records) => {
-        for (const record of records) await this.handle(record);
-      },
-    });
-  }
-
-  private async handle({ value: cmd, traceId }: ConsumedRecord<InboundCommand>): Promise<void> {
+  /** One command, in its partition's order; throws what the consumer should do (see consumerFailureOf). */
+  async handle({ value: cmd, traceId }: ConsumedRecord<InboundCommand>): Promise<void> {
     try {
       await this.apply(cmd, traceId);
     } catch (err) {

@@ -1,44 +1,26 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Topics, type DeviceControl, type KickReason } from '@msync/contracts';
-import { KafkaConnection } from '@msync/kafka';
-import { SESSION_CONFIG, type SessionConfig } from '../config';
+import { Injectable } from '@nestjs/common';
+import type { DeviceControl, KickReason } from '@msync/contracts';
 import { SessionRegistry } from './session-registry';
 
 const REMEMBER_MS = 60_000;
 
 /**
- * Kicks from `im.device-control.v1` (login policy, force logout, block). Every replica reads all of
- * them and acts on the sessions it holds. A kick for a session that is not registered yet (its hello
+ * Kicks from `im.device-control.v1` (login policy, force logout, block; SessionControlController). Every
+ * replica reads all of them and acts on the sessions it holds. A kick for a session that is not registered yet (its hello
  * is still in flight) is remembered for a minute and applied when it registers.
  */
 @Injectable()
-export class SessionControlConsumer implements OnApplicationBootstrap {
+export class SessionControl {
   private readonly early = new Map<string, { reason: KickReason; at: number }>();
 
-  constructor(
-    private readonly kafka: KafkaConnection,
-    private readonly registry: SessionRegistry,
-    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
-  ) {
+  constructor(private readonly registry: SessionRegistry) {
     registry.onRegister = (session) => {
       const pending = this.early.get(session.sessionId);
       if (pending) session.kick(pending.reason);
     };
   }
 
-  async onApplicationBootstrap() {
-    const consumer = await this.kafka.startConsumer<DeviceControl>({
-      groupId: `session-control-${this.config.GATEWAY_ID}`,
-      topics: [Topics.deviceControl],
-      fromBeginning: false,
-      handleBatch: async (records) => {
-        for (const { value } of records) this.apply(value);
-      },
-    });
-    await consumer.waitUntilJoined();
-  }
-
-  private apply(control: DeviceControl): void {
+  apply(control: DeviceControl): void {
     const now = Date.now();
     for (const [id, entry] of this.early) if (now - entry.at > REMEMBER_MS) this.early.delete(id);
     if (control.sessionId) {
