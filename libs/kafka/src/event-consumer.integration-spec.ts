@@ -182,22 +182,28 @@ describe('EventConsumer against a real Kafka broker', () => {
       cause: new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
     });
 
-  it('holds the partition through a broker error kafkajs gave up on: retried past maxRetries, nothing dead-lettered or committed', async () => {
+  /** A consumer whose handler always fails as if the broker were away; counts its attempts. */
+  async function brokerAwayConsumer(retryBackoffMs: number) {
     const topic = await newTopic();
     const groupId = uniqueId('g');
-    let attempts = 0;
+    const state = { attempts: 0 };
     const consumer = await connection.startConsumer<Item>({
       groupId,
       topics: [topic],
       fromBeginning: true,
-      retryBackoffMs: 20,
+      retryBackoffMs,
       handleBatch: async () => {
-        attempts += 1;
+        state.attempts += 1;
         throw brokerAway();
       },
     });
     await produce(topic, [{ n: 1 }]);
-    await waitFor(() => attempts >= 6, 'six attempts (maxRetries is 2)');
+    return { topic, groupId, consumer, state };
+  }
+
+  it('holds the partition through a broker error kafkajs gave up on: retried past maxRetries, nothing dead-lettered or committed', async () => {
+    const { topic, groupId, consumer, state } = await brokerAwayConsumer(20);
+    await waitFor(() => state.attempts >= 6, 'six attempts (maxRetries is 2)');
     await consumer.stop();
     expect(await committedOffset(groupId, topic)).toBe('-1');
     const [dlq] = await admin.fetchTopicOffsets(deadLetterTopicOf(topic));
@@ -205,21 +211,8 @@ describe('EventConsumer against a real Kafka broker', () => {
   });
 
   it('stop() during a retry wait gives the chunk back at once, uncommitted', async () => {
-    const topic = await newTopic();
-    const groupId = uniqueId('g');
-    let attempts = 0;
-    const consumer = await connection.startConsumer<Item>({
-      groupId,
-      topics: [topic],
-      fromBeginning: true,
-      retryBackoffMs: 30_000,
-      handleBatch: async () => {
-        attempts += 1;
-        throw brokerAway();
-      },
-    });
-    await produce(topic, [{ n: 1 }]);
-    await waitFor(() => attempts === 1, 'the first attempt');
+    const { topic, groupId, consumer, state } = await brokerAwayConsumer(30_000);
+    await waitFor(() => state.attempts === 1, 'the first attempt');
     const started = Date.now();
     await consumer.stop();
     expect(Date.now() - started).toBeLessThan(5_000);
