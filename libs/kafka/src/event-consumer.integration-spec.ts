@@ -216,7 +216,7 @@ describe('EventConsumer against a real Kafka broker', () => {
     const started = Date.now();
     await consumer.stop();
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(attempts).toBe(1);
+    expect(state.attempts).toBe(1);
     expect(await committedOffset(groupId, topic)).toBe('-1');
   });
 });
