@@ -10,3 +10,4 @@ export * from './transport/kafka-consumer.options';
 export * from './transport/kafka-stream.context';
 export * from './transport/kafka-stream.transport';
 export * from './transport/kafka-handlers';
+export * from './lag-monitor';

@@ -3,9 +3,15 @@ import { fullTopicManifest } from '@msync/contracts';
 import { loggerFor } from '@msync/service-kit';
 import { EventConsumer, type ConsumerSpec } from './event-consumer';
 import { EventProducer } from './event-producer';
+import { LagMonitor } from './lag-monitor';
 import { kafkaLogCreator } from './kafka-logging';
 import { provisionTopics } from './topic-provisioner';
 import { noDelaySocketFactory } from './socket-factory';
+import { patchKafkajsRequestQueue } from './request-queue-patch';
+
+/** kafkajs 2.2.4's idle 1 ms timer per broker connection, fixed when this module loads (see request-queue-patch.ts). */
+const requestQueuePatch = patchKafkajsRequestQueue();
+let requestQueuePatchLogged = false;
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -36,6 +42,7 @@ export class KafkaConnection {
   private readonly rawProducer: Producer;
   private readonly admin: Admin;
   private readonly consumers: EventConsumer<unknown>[] = [];
+  private lagMonitor?: LagMonitor;
   private readonly log = loggerFor('KafkaConnection');
 
   constructor(private readonly options: KafkaConnectionOptions) {
@@ -56,6 +63,11 @@ export class KafkaConnection {
     });
     this.producer = new EventProducer(this.rawProducer, options.validateOnProduce ?? false);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    if (!requestQueuePatchLogged) {
+      requestQueuePatchLogged = true;
+      if (requestQueuePatch.applied) this.log.info({ kafkajs: requestQueuePatch.version }, 'kafkajs RequestQueue idle-timer fix applied');
+      else this.log.warn({ kafkajs: requestQueuePatch.version, reason: requestQueuePatch.reason }, 'kafkajs RequestQueue idle-timer fix NOT applied');
+    }
   }
 
   async connect(): Promise<void> {
@@ -75,6 +87,7 @@ export class KafkaConnection {
       this.producer,
     );
     this.consumers.push(consumer as EventConsumer<unknown>);
+    (this.lagMonitor ??= new LagMonitor(this.admin)).add({ groupId: consumer.groupId, topics: spec.topics, fromBeginning: spec.fromBeginning ?? true });
     await consumer.start();
     return consumer;
   }
@@ -87,6 +100,7 @@ export class KafkaConnection {
   }
 
   async stopConsumers(): Promise<void> {
+    this.lagMonitor?.stop();
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
   }
 

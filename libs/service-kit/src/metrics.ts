@@ -32,3 +32,8 @@ export function histogram(
 ): Histogram<string> {
   return getOrCreate(name, () => new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] }));
 }
+
+/** 1 when a readiness dependency check (kafka, postgres, ...) passed at the last `/readyz` probe, else 0. */
+export function readinessCheckUp(): Gauge<string> {
+  return gauge('readiness_check_up', 'Result of each readiness dependency check at the last /readyz probe (1 up, 0 down)', ['check']);
+}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorFunction, type HealthIndicatorResult } from '@nestjs/terminus';
+import { readinessCheckUp } from './metrics';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -47,8 +48,10 @@ export class ReadinessRegistry {
           timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_DEADLINE_MS} ms`)), CHECK_DEADLINE_MS);
         }),
       ]);
+      readinessCheckUp().set({ check: name }, 1);
       return indicator.up();
     } catch (err) {
+      readinessCheckUp().set({ check: name }, 0);
       return indicator.down({ message: (err as Error).message });
     } finally {
       clearTimeout(timer);

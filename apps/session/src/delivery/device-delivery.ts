@@ -1,5 +1,18 @@
 import type { ChannelsFrame, CompensationWindow, EventFrame, StreamPage, UserEvent } from '@msync/contracts';
+import { histogram } from '@msync/service-kit';
 import { SerialQueue } from './serial-queue';
+
+/**
+ * End to end: from ingestion accepting a message (its `sentAt`) to the gateway writing it to the
+ * device's socket. `live`: pushed (or gap-filled) while the device is online; `replay`: read after a
+ * (re)connect, so it includes the time the device was away.
+ */
+export const deliveryLatency = histogram(
+  'delivery_latency_seconds',
+  'Time from a message being accepted to the gateway writing it to a device socket',
+  ['path'],
+  [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+);
 
 export interface DeliverySink {
   welcome(cursor: number): void;
@@ -142,6 +155,7 @@ export class DeviceDelivery {
 
   private emit(e: StreamPage['events'][number], live: boolean): void {
     if (this.queue.closed) return;
+    if (e.body.type === 'message') deliveryLatency.observe({ path: this.replaying ? 'replay' : 'live' }, Math.max(0, Date.now() - e.body.message.sentAt) / 1000);
     if (live && e.originDeviceId === this.deviceId && e.body.type === 'message') this.sink.own(e.seq, e.body.message.messageUid);
     else this.sink.event({ t: 'event', seq: e.seq, occurredAt: e.occurredAt, body: e.body });
     this.sent = e.seq;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { userKey } from '@msync/contracts';
-import { gauge } from '@msync/service-kit';
+import { counter, gauge } from '@msync/service-kit';
 import type { DeviceSession } from './device-session';
 
 const connected = gauge('gateway_connected_devices', 'Authenticated device sessions on this gateway');
+const connects = counter('gateway_device_connects_total', 'Device sessions opened (hello accepted) on this gateway: a surge is a reconnect storm');
 
 /** The device sessions this gateway holds, by user. */
 @Injectable()
@@ -21,6 +22,7 @@ export class SessionRegistry {
     set.add(session);
     this.bySession.set(session.sessionId, session);
     connected.set(++this.count);
+    connects.inc();
     this.onRegister?.(session);
   }
 
