@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MemoryCursorStore, SyncClient } from '@msync/client';
 import { ManagementClient, TestSystem, createApp, sleep, uniqueId } from '@msync/testing';
+import { CpuMeter, findBrokerPid, loadAverage, type CpuReport } from './proc-cpu';
 import { rssOf, summarize } from './stats';
 
 /**
@@ -16,7 +17,20 @@ const RATES = env('BENCH_RATES', '200,400,600,800,1000,1200').split(',').map(Num
 const DURATION_S = Number(env('BENCH_DURATION_S', '20'));
 const WARMUP_S = Number(env('BENCH_WARMUP_S', '5'));
 const CATCHUP_EVENTS = Number(env('BENCH_CATCHUP_EVENTS', '10000'));
+/** Idle phase: everything up, every device connected, no traffic (0 skips it). */
+const IDLE_S = Number(env('BENCH_IDLE_S', '20'));
+/** Extra idle devices connected at the end for the gateway's RSS per device (0 skips it; 3,000 in the full run). */
+const IDLE_DEVICES = Number(env('BENCH_IDLE_DEVICES', '0'));
+/** BENCH_SKIP_EXTRAS=1: only the idle phase and the rate steps (no catch-up, compensation, recall). */
+const SKIP_EXTRAS = Boolean(process.env.BENCH_SKIP_EXTRAS);
+/** BENCH_ALL_RATES=1: run every rate even after one was not sustained (CPU at fixed rates on a busy box). */
+const ALL_RATES = Boolean(process.env.BENCH_ALL_RATES);
 const log = (msg: string, extra: Record<string, unknown> = {}) => process.stderr.write(`${JSON.stringify({ msg, ...extra })}\n`);
+
+/** Variables handed to the services as they are (A/B switches). */
+function passThrough(...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+}
 
 interface Device {
   userIndex: number;
@@ -24,8 +38,11 @@ interface Device {
 }
 
 async function main() {
-  const system = await TestSystem.start({ gateways: 1, env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false' } });
+  const system = await TestSystem.start({ gateways: 1, env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false', ...passThrough('KAFKAJS_REQUEST_QUEUE_PATCH', 'KAFKA_CONSUMER_MAX_WAIT_MS') } });
   const gateway = system.gateways[0];
+  const brokerPort = Number((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0].split(':').pop());
+  const services = [system.ingestion, system.compensation, system.recall, ...system.fanout, ...system.gateways].map((p) => ({ name: p.name, pid: p.pid! }));
+  const meter = new CpuMeter(services, findBrokerPid(brokerPort));
   try {
     const app = await createApp(system.apiUrl, 'bench');
     const mgmt = new ManagementClient(system.apiUrl, app);
@@ -60,24 +77,34 @@ async function main() {
     log('devices connected', { devices: devices.length, rssPerDeviceBytes: rssPerDevice });
 
     // JIT, connection pools and consumer fetch sizes settle first; this run is not reported.
-    if (WARMUP_S > 0) await runRate(RATES[0], devices, users, sentAt, deliveries, latencies, WARMUP_S);
+    if (WARMUP_S > 0) await runRate(meter, RATES[0], devices, users, sentAt, deliveries, latencies, WARMUP_S);
+    let idle: (CpuReport & { devices: number; seconds: number }) | null = null;
+    if (IDLE_S > 0) {
+      await sleep(2000); // the warm-up's last acks and commits
+      const a = meter.snapshot();
+      await sleep(IDLE_S * 1000);
+      idle = { devices: devices.length, seconds: IDLE_S, ...CpuMeter.diff(a, meter.snapshot()) };
+      log('idle done', idle);
+    }
     const steps = [];
     let best: { rate: number; p99: number } | undefined;
     for (const rate of RATES) {
-      const step = await runRate(rate, devices, users, sentAt, deliveries, latencies);
+      const step = await runRate(meter, rate, devices, users, sentAt, deliveries, latencies);
       steps.push(step);
       log('rate done', step);
       if (process.env.BENCH_DUMP_METRICS) log('stage timings', await stageTimings(system));
-      if (!step.sustained) break;
-      best = { rate, p99: step.latencyMs.p99 };
+      if (step.sustained) best = { rate, p99: step.latencyMs.p99 };
+      else if (!ALL_RATES) break;
     }
 
-    const catchup = await measureCatchup(system, mgmt, run, devices);
-    log('catch-up done', catchup);
-    const compensation = await measureCompensation(system, mgmt, run, devices);
-    log('compensation done', compensation);
-    const recall = await measureRecall(devices, users);
-    log('recall done', recall);
+    const catchup = SKIP_EXTRAS ? null : await measureCatchup(system, mgmt, run, devices);
+    log('catch-up done', catchup ?? {});
+    const compensation = SKIP_EXTRAS ? null : await measureCompensation(system, mgmt, run, devices);
+    log('compensation done', compensation ?? {});
+    const recall = SKIP_EXTRAS ? null : await measureRecall(devices, users);
+    log('recall done', recall ?? {});
+    const idleDevices = IDLE_DEVICES > 0 ? await measureIdleDevices(system, mgmt, run, gateway.pid!) : null;
+    if (idleDevices) log('idle devices done', idleDevices);
     await Promise.all(devices.map((d) => d.client.close()));
 
     const summary = {
@@ -93,6 +120,19 @@ async function main() {
       compensation,
       recall,
       gatewayRssPerDeviceBytes: rssPerDevice,
+      idle,
+      idleDevices,
+      /** The five figures of issue 12 in one place. */
+      figures: {
+        idleShareOfBox: idle?.shareOfBox ?? null,
+        cpuSPer1000Messages: Object.fromEntries(steps.map((s) => [s.rate, s.cpu.cpuSPer1000Messages])),
+        p99Ms: Object.fromEntries(steps.map((s) => [s.rate, s.latencyMs.p99])),
+        highestSustainedRate: best?.rate ?? 0,
+        gatewayRssPerIdleDeviceBytes: idleDevices?.rssPerDeviceBytes ?? null,
+        catchupMs: catchup?.catchupMs ?? null,
+        compensationMs: compensation?.compensationMs ?? null,
+      },
+      loadAverageAtEnd: loadAverage(),
       cores: cpus().length,
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -102,6 +142,7 @@ async function main() {
 }
 
 async function runRate(
+  meter: CpuMeter,
   rate: number,
   devices: Device[],
   users: string[],
@@ -113,6 +154,7 @@ async function runRate(
   const bids: string[] = [];
   const latencyStart = latencies.length;
   const cpuStart = process.cpuUsage();
+  const procStart = meter.snapshot();
   const t0 = performance.now();
   const sends: Promise<unknown>[] = [];
   let sendErrors = 0;
@@ -149,6 +191,7 @@ async function runRate(
   while (deliveredCount() < expected && performance.now() < deadline) await sleep(50);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpuStart);
+  const procCpu = CpuMeter.diff(procStart, meter.snapshot(), bids.length);
 
   const delivered = deliveredCount();
   const duplicates = bids.reduce((n, b) => n + Math.max(0, (deliveries.get(b) ?? 0) - (DEVICES * 2 - 1)), 0);
@@ -174,6 +217,8 @@ async function runRate(
     p50ByThirdMs: thirds.map((t) => t.p50),
     sustained,
     loadGeneratorCpuShare: Math.round(((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 1000) / 1000,
+    /** CPU-seconds of every process over the step (send window + drain); the load generator apart. */
+    cpu: procCpu,
   };
 }
 
@@ -242,6 +287,28 @@ async function measureCompensation(system: TestSystem, mgmt: ManagementClient, r
   const ms = performance.now() - t0;
   await device.close();
   return { events: count, received, channels, pages: pages + 1, channelListMs: Math.round(channelsMs), compensationMs: Math.round(ms), seededInS };
+}
+
+/**
+ * Gateway RSS per connected device with IDLE_DEVICES more devices connected and idle (many, so the
+ * one-off allocations of the first connections do not count).
+ */
+async function measureIdleDevices(system: TestSystem, mgmt: ManagementClient, run: string, gatewayPid: number) {
+  const clients: SyncClient[] = [];
+  const users = Math.ceil(IDLE_DEVICES / DEVICES);
+  await sleep(2000);
+  const before = rssOf(gatewayPid);
+  for (let u = 0; u < users; u++) {
+    const token = await mgmt.token(`${run}-idle${u}`);
+    for (let d = 0; d < DEVICES && clients.length < IDLE_DEVICES; d++) {
+      clients.push(new SyncClient({ url: system.wsUrl(), token, platform: (['mobile', 'web', 'desktop'] as const)[d], deviceId: `i${d}`, cursorStore: new MemoryCursorStore(0) }));
+    }
+  }
+  for (let i = 0; i < clients.length; i += 200) await Promise.all(clients.slice(i, i + 200).map((c) => c.connect()));
+  await sleep(3000);
+  const after = rssOf(gatewayPid);
+  await Promise.all(clients.map((c) => c.close()));
+  return { devices: clients.length, rssBeforeBytes: before, rssAfterBytes: after, rssPerDeviceBytes: Math.round((after - before) / clients.length) };
 }
 
 main().catch((err) => {
