@@ -5,6 +5,7 @@ import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { AppSignatureGuard } from './auth/app-signature.guard';
 import { RequestVerifier } from './auth/request-verifier';
 import { AdminController } from './management/admin.controller';
+import { ConsoleController } from './console/console.controller';
 import { GroupsController } from './management/groups.controller';
 import { TokensController } from './management/tokens.controller';
 import { SettingsController } from './management/settings.controller';
@@ -50,6 +51,7 @@ export class IngestionModule {
         ServerApiMessagesController,
         ServerApiGroupsController,
         OpenApiController,
+        ConsoleController,
       ],
       providers: [
         { provide: INGESTION_CONFIG, useValue: config },
