@@ -9,7 +9,8 @@ import ts from 'typescript';
  *   contracts inside, `ws` left out: browsers have `WebSocket`), with a source map;
  * - `dist/client/msync-client.d.ts` + `dist/client/types/`: its declarations (tsc), with the
  *   `@msync/contracts` path alias rewritten to relative imports (they still import `zod` types);
- * - the console and demo pages (`apps/ingestion/src/console/public`) next to the compiled ingestion.
+ * - the console and demo pages (`apps/ingestion/src/console/public`) as they are, in `dist/console`
+ *   (ingestion serves them from there; swc's CommonJS copies under dist/apps are not for browsers).
  */
 const root = (() => {
   let dir = __dirname;
@@ -73,7 +74,7 @@ function declarations(): void {
 
 function consolePages(): void {
   const from = join(root, 'apps/ingestion/src/console/public');
-  const to = join(root, 'dist/apps/ingestion/src/console/public');
+  const to = join(root, 'dist/console');
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true });
 }

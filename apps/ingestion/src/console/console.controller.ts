@@ -8,10 +8,14 @@ import { AppSignatureGuard, SignedApp } from '../auth/app-signature.guard';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { newMessageUid } from '../messages/message-uid';
 
-/** The pages (copied next to this file by `npm run build`) and the browser bundle of `@msync/client`. */
-const PUBLIC_DIR = join(__dirname, 'public');
-/** dist/apps/ingestion/src/console -> dist/client (tools/client-bundle). */
-const CLIENT_BUNDLE_DIR = resolve(__dirname, '..', '..', '..', '..', 'client');
+/**
+ * Where `npm run build` (tools/client-bundle) puts the pages (dist/console, copied from ./public
+ * untouched: swc's CommonJS output of those files is not what a browser loads) and the browser
+ * bundle of `@msync/client` (dist/client). This file runs from dist/apps/ingestion/src/console.
+ */
+const DIST = resolve(__dirname, '..', '..', '..', '..');
+const PUBLIC_DIR = join(DIST, 'console');
+const CLIENT_BUNDLE_DIR = join(DIST, 'client');
 const ASSET = /^[a-z0-9-]+\.(js|css|png|svg)$/;
 const CLIENT_FILE = /^msync-client\.(js|js\.map|d\.ts)$/;
 /** A page over plain HTTP from another host has no crypto.subtle; the page says so itself. */
