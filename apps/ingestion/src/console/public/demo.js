@@ -114,10 +114,12 @@ class Pane {
   showChannels(frame) {
     this.channels.hidden = false;
     this.channels.replaceChildren(
-      el('h3', {}, `Channels (compensation since ${time(frame.since)})`),
-      frame.channels.length === 0
-        ? el('p', { class: 'hint' }, 'no conversation in the window')
-        : el('ul', {}, ...frame.channels.map((c) => el('li', { class: 'channel' }, el('b', {}, c.targetId), ` ${c.unreadCount} unread · `, el('span', {}, text(c.lastMessage) ?? 'recalled')))),
+      ...(frame.channels.length === 0
+        ? [el('p', { class: 'empty' }, `New device: compensation window since ${time(frame.since)} is empty.`)]
+        : [
+            el('h3', {}, `Channel list (compensation window since ${time(frame.since)})`),
+            el('ul', {}, ...frame.channels.map((c) => el('li', { class: 'channel' }, el('b', {}, c.targetId), ` · ${c.unreadCount} unread · last: `, el('span', {}, text(c.lastMessage) ?? 'recalled')))),
+          ]),
     );
   }
 
