@@ -60,8 +60,13 @@ msync is running (Ctrl-C stops the services; \`npm run infra:down\` stops Kafka)
   Device WebSocket      ws://127.0.0.1:${ports[session]}/ws          (session gateway)
   Health / metrics      http://127.0.0.1:<port>/healthz /readyz /metrics  (ports 3000-3004)
   Logs                  .local/logs/<service>.log
+  Console               http://127.0.0.1:${ports[ingestion]}/console   (sign in with the demo app below)
+  Live demo             http://127.0.0.1:${ports[ingestion]}/demo      (two users, six devices, in your browser)
   Demo app              .local/demo-app.json (appKey + secret for the management API)
   Operator token        ADMIN_TOKEN in .local/dev-secrets.env (POST /admin/v1/apps creates apps)
 INFO
+if command -v node >/dev/null && [ -s .local/demo-app.json ]; then
+  node -e 'const a=require("./.local/demo-app.json"); if (a.appKey) console.log(`  Demo app key/secret   ${a.appKey} / ${a.secret}   (paste into the console or demo sign-in)`)'
+fi
 wait -n "${pids[@]}" || true
 echo "a service exited; see .local/logs" >&2
