@@ -4,7 +4,7 @@
 # a PostgreSQL cluster of its own on free loopback ports (never the shared 9092 / 5432, which it does
 # not need), the five services and the devices, kills and restarts each component under load, and
 # stops everything it started. Progress on stderr, one JSON summary line on stdout; exit 1 when an
-# invariant failed. Knobs: CHAOS_MODE=full|short, CHAOS_SEED, CHAOS_RATE, CHAOS_USERS, CHAOS_DEVICES,
+# invariant failed. Knobs: CHAOS_MODE=full|short|broker-loss (three brokers, one killed and brought back), CHAOS_SEED, CHAOS_RATE, CHAOS_USERS, CHAOS_DEVICES,
 # CHAOS_FAULTS, CHAOS_SIGTERM, CHAOS_SETTLE_MS, CHAOS_DOWN_MS, CHAOS_LOG_DIR, PG_BIN.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CHAOS_FULL, CHAOS_SHORT, REPO_ROOT, runChaos, type ChaosOptions, type FaultSpec, type ServiceName } from '@msync/testing';
+import { CHAOS_BROKER_LOSS, CHAOS_FULL, CHAOS_SHORT, REPO_ROOT, runChaos, type ChaosOptions, type FaultSpec, type ServiceName } from '@msync/testing';
 
 /**
  * `npm run chaos`: the fault test at full length, on a private Kafka broker and PostgreSQL cluster
@@ -7,15 +7,15 @@ import { CHAOS_FULL, CHAOS_SHORT, REPO_ROOT, runChaos, type ChaosOptions, type F
  * Exit code 1 when anything was lost, doubled, out of order, dead-lettered, did not recover, or a
  * SIGTERM did not finish within SHUTDOWN_TIMEOUT_MS.
  *
- * Knobs: CHAOS_MODE=full|short, CHAOS_SEED, CHAOS_RATE (msg/s), CHAOS_USERS, CHAOS_DEVICES (per user),
+ * Knobs: CHAOS_MODE=full|short|broker-loss (a three-broker cluster, one broker killed and brought back, then another), CHAOS_SEED, CHAOS_RATE (msg/s), CHAOS_USERS, CHAOS_DEVICES (per user),
  * CHAOS_FAULTS (e.g. "kill:fanout,kill:kafka,restart:postgres", or "none"), CHAOS_SIGTERM (services, or "none"),
- * CHAOS_SETTLE_MS, CHAOS_DOWN_MS, CHAOS_LOG_DIR (service logs; default .local/chaos/<time>).
+ * CHAOS_SETTLE_MS, CHAOS_DOWN_MS, CHAOS_CLUSTER=true|false (three brokers; "kill:broker" faults need it), CHAOS_LOG_DIR (service logs; default .local/chaos/<time>).
  */
 const log = (msg: string, extra: Record<string, unknown> = {}) => process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...extra })}\n`);
 
 function options(): ChaosOptions {
   const env = process.env;
-  const preset = env.CHAOS_MODE === 'short' ? CHAOS_SHORT : CHAOS_FULL;
+  const preset = env.CHAOS_MODE === 'short' ? CHAOS_SHORT : env.CHAOS_MODE === 'broker-loss' ? CHAOS_BROKER_LOSS : CHAOS_FULL;
   const num = (name: string, fallback: number) => {
     const v = env[name];
     if (v === undefined || v === '') return fallback;
@@ -43,6 +43,7 @@ function options(): ChaosOptions {
     sigterm: env.CHAOS_SIGTERM ? (list('CHAOS_SIGTERM') as ServiceName[]) : preset.sigterm,
     logDir: env.CHAOS_LOG_DIR ?? join(REPO_ROOT, '.local', 'chaos', new Date().toISOString().replace(/[:.]/g, '-')),
     log,
+    cluster: env.CHAOS_CLUSTER ? env.CHAOS_CLUSTER === 'true' : preset.cluster,
   };
 }
 

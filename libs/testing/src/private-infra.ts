@@ -174,6 +174,124 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
   return kafka;
 }
 
+export interface PrivateKafkaNode {
+  /** Node id (1-based), also its index + 1 in `brokers`. */
+  readonly id: number;
+  readonly port: number;
+  pid(): number | undefined;
+  /** SIGKILL this broker (a crash) and wait until it is gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and data; resolves once it answers metadata requests. */
+  start(): Promise<void>;
+}
+
+export interface PrivateKafkaCluster {
+  /** Every node's bootstrap address. */
+  readonly brokers: string[];
+  readonly homeDir: string;
+  readonly nodes: PrivateKafkaNode[];
+  node(id: number): PrivateKafkaNode;
+  /** Stops every broker and deletes the data. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface PrivateKafkaClusterOptions {
+  /** Brokers (default 3; each also a KRaft controller voter). */
+  nodes?: number;
+  /** JVM heap of each broker (default "-Xms96m -Xmx384m"). */
+  heapOpts?: string;
+}
+
+/**
+ * A KRaft cluster of its own (default three brokers, each a controller too, a 3-voter quorum) with
+ * `deploy/local/kafka.sh start-cluster`: default and internal topics at replication factor 3 with
+ * min.insync.replicas=2. Services on it need KAFKA_REPLICATION_FACTOR=3 for the topics they create.
+ */
+export async function startPrivateKafkaCluster(options: PrivateKafkaClusterOptions = {}): Promise<PrivateKafkaCluster> {
+  const count = options.nodes ?? 3;
+  const ports: number[] = [];
+  const controllers: number[] = [];
+  for (let i = 0; i < count; i++) {
+    ports.push(await freePort());
+    controllers.push(await freePort());
+  }
+  const homeDir = mkdtempSync(join(tmpdir(), 'msync-kafka-cluster-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_HOME_DIR: homeDir,
+    KAFKA_CACHE_DIR: process.env.KAFKA_CACHE_DIR ?? join(REPO_ROOT, '.local', 'kafka', 'dist'),
+    KAFKA_CLUSTER_PORTS: ports.join(','),
+    KAFKA_CLUSTER_CONTROLLER_PORTS: controllers.join(','),
+    KAFKA_CLUSTER_NODES: String(count),
+    KAFKA_NODE_HEAP_OPTS: options.heapOpts ?? '-Xms96m -Xmx384m',
+    KAFKA_STOP_TIMEOUT: '10',
+  };
+  const pidFile = (id: number) => join(homeDir, `node-${id}`, 'run', 'kafka.pid');
+  const pidOf = (id: number): number | undefined => {
+    try {
+      const n = Number(readFileSync(pidFile(id), 'utf8').trim());
+      return Number.isInteger(n) && n > 0 ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const ids = Array.from({ length: count }, (_, i) => i + 1);
+  const killAllNow = () => {
+    for (const id of ids) {
+      const p = pidOf(id);
+      if (p && alive(p)) process.kill(p, 'SIGKILL');
+    }
+  };
+  const reaper = startReaper(`${ids.map((id) => `[ -f '${pidFile(id)}' ] && kill -9 "$(cat '${pidFile(id)}')" 2>/dev/null`).join('; ')}; sleep 1; rm -rf '${homeDir}'`);
+  const removeExitHook = onExit(() => {
+    killAllNow();
+    rmSync(homeDir, { recursive: true, force: true });
+  });
+  const nodes: PrivateKafkaNode[] = ids.map((id) => ({
+    id,
+    port: ports[id - 1],
+    pid: () => pidOf(id),
+    async kill() {
+      const p = pidOf(id);
+      if (!p) throw new Error(`broker ${id} has no pid`);
+      process.kill(p, 'SIGKILL');
+      for (let i = 0; i < 200 && alive(p); i++) await sleep(50);
+      if (alive(p)) throw new Error(`broker ${id} (${p}) still alive 10 s after SIGKILL`);
+    },
+    async start() {
+      await run('bash', [KAFKA_SCRIPT, 'node', String(id), 'start'], { env, timeoutMs: 180_000 });
+    },
+  }));
+  let stopped = false;
+  const cluster: PrivateKafkaCluster = {
+    brokers: ports.map((p) => `127.0.0.1:${p}`),
+    homeDir,
+    nodes,
+    node(id) {
+      const n = nodes[id - 1];
+      if (!n) throw new Error(`no broker ${id}`);
+      return n;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const pids = ids.map(pidOf);
+      killAllNow();
+      for (let i = 0; i < 100 && pids.some((p) => p && alive(p)); i++) await sleep(50);
+      rmSync(homeDir, { recursive: true, force: true });
+      removeExitHook();
+      stopReaper(reaper);
+    },
+  };
+  try {
+    await run('bash', [KAFKA_SCRIPT, 'start-cluster'], { env, timeoutMs: 240_000 });
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return cluster;
+}
+
 /** The PostgreSQL server binaries: PG_BIN, else the newest Debian /usr/lib/postgresql/<ver>/bin, else `pg_config --bindir`. */
 export function postgresBinDir(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;

@@ -4,3 +4,5 @@ export * from './load';
 export * from './rng';
 export * from './run';
 export * from './system';
+export * from './scaling';
+export * from './tcp-balancer';

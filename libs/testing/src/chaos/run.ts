@@ -9,7 +9,8 @@ import { ChaosLoad } from './load';
 import { Rng } from './rng';
 import { CHAOS_SERVICES, ChaosSystem } from './system';
 
-export type FaultTarget = ServiceName | 'kafka' | 'postgres';
+/** `broker`: one broker of the three-broker cluster (`cluster: true`), the next one at each such fault. */
+export type FaultTarget = ServiceName | 'kafka' | 'broker' | 'postgres';
 
 /** `kill`: SIGKILL, down for `downMs`, started again. `restart`: PostgreSQL `pg_ctl restart -m immediate`. */
 export interface FaultSpec {
@@ -47,6 +48,8 @@ export interface ChaosOptions {
   logDir?: string;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
   serviceEnv?: Record<string, string>;
+  /** Run on a three-broker cluster (replication factor 3, min.insync.replicas 2) instead of one broker. */
+  cluster?: boolean;
 }
 
 export interface FaultResult {
@@ -174,6 +177,29 @@ export const CHAOS_FULL: ChaosOptions = {
 };
 
 /**
+ * `npm run chaos` with CHAOS_MODE=broker-loss: on a three-broker cluster, one broker killed (SIGKILL)
+ * and brought back 15 s later, then another: sends and deliveries must go on through the two left.
+ */
+export const CHAOS_BROKER_LOSS: ChaosOptions = {
+  ...base,
+  seed: 1,
+  ratePerS: 30,
+  users: 8,
+  devicesPerUser: 2,
+  groupSize: 4,
+  churnEveryMs: 2_000,
+  warmupMs: 5_000,
+  settleMs: 10_000,
+  downMs: 15_000,
+  faults: [
+    { action: 'kill', target: 'broker' },
+    { action: 'kill', target: 'broker' },
+  ],
+  sigterm: [],
+  cluster: true,
+};
+
+/**
  * The fault test: private Kafka and PostgreSQL, the five services, devices under steady load; the
  * faults one after another (each waits for sends and deliveries to resume, then `settleMs`), then the
  * SIGTERMs; then the last sends are drained, every delivery awaited, and the run checked (devices,
@@ -187,8 +213,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     env: { SHUTDOWN_TIMEOUT_MS: String(o.shutdownTimeoutMs), LOG_LEVEL: 'info', ...o.serviceEnv },
     logDir: o.logDir,
     log,
+    cluster: o.cluster,
   });
   let load: ChaosLoad | undefined;
+  let brokerFaults = 0;
   try {
     log('services ready', { ms: Date.now() - started });
     const app = await createApp(system.apiUrl, 'chaos');
@@ -221,6 +249,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         await system.kafka.kill();
         await sleep(o.downMs);
         await system.kafka.start();
+      } else if (spec.target === 'broker') {
+        if (!system.cluster) throw new Error('a broker fault needs cluster: true');
+        const node = system.cluster.nodes[brokerFaults++ % system.cluster.nodes.length];
+        log('killing broker', { node: node.id, port: node.port });
+        await node.kill();
+        await sleep(o.downMs);
+        await node.start();
       } else if (spec.target === 'postgres') {
         await system.postgres.restartImmediate();
       } else {
@@ -272,7 +307,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
     log('deliveries settled', { undelivered: load.undelivered(), atHead: atHead() });
 
-    const deadLetters = await readDeadLetters(system.kafka.brokers);
+    const deadLetters = await readDeadLetters(system.brokers);
     const check = checkChaosRun({ messages: load.messages, devices: load.deviceLogs(), streams });
     const failures = checkFailures(check);
     if (deadLetters.total > 0) failures.push(`dead-lettered: ${deadLetters.total}`);
@@ -330,7 +365,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-async function waitRecovery(
+export async function waitRecovery(
   load: ChaosLoad,
   faultAt: number,
   backAt: number,
@@ -355,13 +390,13 @@ async function waitRecovery(
 }
 
 /** Error answers the devices got since `since`, by code. */
-function tally(load: ChaosLoad, since: number): Record<string, number> {
+export function tally(load: ChaosLoad, since: number): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const e of load.errors) if (e.at >= since) counts[`${e.op}:${e.code}`] = (counts[`${e.op}:${e.code}`] ?? 0) + 1;
   return counts;
 }
 
-async function readStreams(databaseUrl: string, appKey: string): Promise<Record<string, StoredStreamEvent[]>> {
+export async function readStreams(databaseUrl: string, appKey: string): Promise<Record<string, StoredStreamEvent[]>> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {

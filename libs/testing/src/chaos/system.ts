@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPrivateKafka, startPrivatePostgres, type PrivateKafka, type PrivatePostgres } from '../private-infra';
+import { startPrivateKafka, startPrivateKafkaCluster, startPrivatePostgres, type PrivateKafka, type PrivateKafkaCluster, type PrivatePostgres } from '../private-infra';
 import { startService, type ServiceName, type ServiceProcess } from '../service-process';
 import { freePort } from '../wait';
 
@@ -12,6 +12,10 @@ export interface ChaosSystemOptions {
   /** Where the service logs are written at `stop()` (one file per process incarnation). */
   logDir?: string;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
+  /** Extra environment of one service (e.g. `{ fanout: { FANOUT_STAGES: 'expand' } }`). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** A three-broker cluster (replication factor 3, min.insync.replicas 2) instead of one broker. */
+  cluster?: boolean;
 }
 
 /**
@@ -22,9 +26,12 @@ export interface ChaosSystemOptions {
 export class ChaosSystem {
   readonly history: ServiceProcess[] = [];
   private readonly current = new Map<ServiceName, ServiceProcess>();
+  /** Processes started with startExtra (more replicas), still running. */
+  private readonly extras = new Set<ServiceProcess>();
 
   private constructor(
-    readonly kafka: PrivateKafka,
+    private readonly broker: PrivateKafka | undefined,
+    readonly cluster: PrivateKafkaCluster | undefined,
     readonly postgres: PrivatePostgres,
     readonly databaseUrl: string,
     private readonly ports: Record<ServiceName, number>,
@@ -34,9 +41,10 @@ export class ChaosSystem {
 
   static async start(options: ChaosSystemOptions = {}): Promise<ChaosSystem> {
     const log = options.log ?? (() => undefined);
-    const [kafka, postgres] = await Promise.all([startPrivateKafka(), startPrivatePostgres()]);
+    const [kafka, postgres] = await Promise.all([options.cluster ? startPrivateKafkaCluster() : startPrivateKafka(), startPrivatePostgres()]);
+    const [broker, cluster] = 'nodes' in kafka ? [undefined, kafka] : [kafka, undefined];
     try {
-      log('private infrastructure up', { kafka: kafka.brokers[0], postgresPort: postgres.port });
+      log('private infrastructure up', { kafka: kafka.brokers.join(','), postgresPort: postgres.port });
       await postgres.createDatabase('msync_chaos');
       await postgres.migrate('msync_chaos');
       const databaseUrl = postgres.url('msync_chaos');
@@ -48,9 +56,10 @@ export class ChaosSystem {
         // Every service applies the topic manifest at start-up: the fresh broker gets every topic and dead-letter topic.
         KAFKA_PROVISION_TOPICS: 'true',
         KAFKA_GROUP_PREFIX: '',
+        ...(cluster ? { KAFKA_REPLICATION_FACTOR: '3' } : {}),
         ...options.env,
       };
-      const system = new ChaosSystem(kafka, postgres, databaseUrl, ports, env, options);
+      const system = new ChaosSystem(broker, cluster, postgres, databaseUrl, ports, env, options);
       try {
         // Recall, compensation and fan-out first (ingestion and the gateway call them), then ingestion, then the gateway.
         await Promise.all((['recall', 'compensation', 'fanout'] as const).map((name) => system.startOne(name)));
@@ -65,6 +74,16 @@ export class ChaosSystem {
       await Promise.allSettled([kafka.stop(), postgres.stop()]);
       throw err;
     }
+  }
+
+  /** The single private broker (not with `cluster`). */
+  get kafka(): PrivateKafka {
+    if (!this.broker) throw new Error('this system runs on a cluster: use .cluster');
+    return this.broker;
+  }
+
+  get brokers(): string[] {
+    return (this.broker ?? this.cluster)!.brokers;
   }
 
   url(name: ServiceName): string {
@@ -92,7 +111,31 @@ export class ChaosSystem {
         : name === 'session'
           ? { INGESTION_URL: this.url('ingestion'), COMPENSATION_URL: this.url('compensation'), RECALL_URL: this.url('recall') }
           : {};
-    return { ...this.env, ...wiring };
+    return { ...this.env, ...this.options.serviceEnv?.[name], ...wiring };
+  }
+
+  /** One more replica of a service on a port of its own (`env` over the service's), ready when this resolves. */
+  async startExtra(name: ServiceName, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const p = await startService(name, { env: { ...this.envOf(name), ...env }, waitReady: false });
+    this.history.push(p);
+    this.extras.add(p);
+    try {
+      await p.waitReady(120_000);
+    } catch (err) {
+      this.extras.delete(p);
+      await p.stop('SIGKILL');
+      throw err;
+    }
+    return p;
+  }
+
+  /** Stops a replica started with startExtra: SIGTERM (a scale-in), SIGKILL after `hardLimitMs`. */
+  async stopExtra(p: ServiceProcess, hardLimitMs = 30_000): Promise<{ exitCode: number | null; exitMs: number; killed: boolean }> {
+    this.extras.delete(p);
+    const started = Date.now();
+    const outcome = await within(p.stop('SIGTERM'), hardLimitMs);
+    if (outcome) return { exitCode: outcome.value, exitMs: Date.now() - started, killed: false };
+    return { exitCode: await p.stop('SIGKILL'), exitMs: Date.now() - started, killed: true };
   }
 
   /** Starts the service on its port and waits for /readyz. */
@@ -138,15 +181,16 @@ export class ChaosSystem {
 
   /** Stops every service (SIGTERM, SIGKILL after 20 s), the broker and the database, and deletes their data. */
   async stop(): Promise<void> {
-    const running = [...this.current.values()];
+    const running = [...this.current.values(), ...this.extras];
     this.current.clear();
+    this.extras.clear();
     await Promise.all(
       running.map(async (p) => {
         if (!(await within(p.stop('SIGTERM'), 20_000))) await p.stop('SIGKILL');
       }),
     );
     this.writeLogs();
-    await Promise.allSettled([this.kafka.stop(), this.postgres.stop()]);
+    await Promise.allSettled([(this.broker ?? this.cluster)!.stop(), this.postgres.stop()]);
   }
 }
 
