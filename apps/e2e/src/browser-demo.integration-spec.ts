@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signedHeaders } from '@msync/auth';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT, createApp, freePort, startService, waitFor, type ServiceProcess, type TestApp } from '@msync/testing';
 
 /**
  * The console (/console) and the live demo (/demo) in a real browser: Debian's Chromium driven by
  * playwright-core, against the five services as processes. Everything asserted is what a person
- * sees (DOM text), with counts and order. Screenshots go to docs/images/.
+ * sees (DOM text), with counts and order. Screenshots go to docs/images/ with UPDATE_SCREENSHOTS=1.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -24,7 +25,8 @@ const CHROMIUM_ARGS = [
 const ALICE = ['mobile', 'web', 'desktop', 'miniprogram'].map((p) => `alice-${p}`);
 const BOB = ['mobile', 'web'].map((p) => `bob-${p}`);
 const ALL = [...ALICE, ...BOB];
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
+/** UPDATE_SCREENSHOTS=1 refreshes the committed pictures in docs/images; otherwise they go to a temp folder (no churn in git). */
+const IMAGES = process.env.UPDATE_SCREENSHOTS === '1' ? join(REPO_ROOT, 'docs', 'images') : join(tmpdir(), 'msync-screenshots');
 
 describe('console and demo in a real browser', () => {
   const services: ServiceProcess[] = [];
@@ -202,6 +204,12 @@ describe('console and demo in a real browser', () => {
     await consolePage.locator('#user-lookup button').click();
     await waitFor(async () => (await consolePage.locator('#user-presence').textContent())?.startsWith('alice: online on 4 devices'), 'alice presence');
     expect(await consolePage.locator('#devices tbody tr').count()).toBe(4);
+
+    // Scoped to the signed app: another app sees none of this app's traffic, and nobody unsigned does.
+    const other = await createApp(ingestion.url, 'browser-demo-other');
+    const stats = await fetch(`${ingestion.url}/v1/console/stats`, { headers: signedHeaders(other.appKey, other.secret) });
+    expect(await stats.json()).toMatchObject({ messagesLastMinute: 0, connectedDevices: 0 });
+    for (const path of ['/v1/console/stats', '/v1/console/settings-applied']) expect((await fetch(`${ingestion.url}${path}`)).status).toBe(401);
   });
 
   it('turning multi-device sync off in the console is applied everywhere, and the demo then behaves as single-device', async () => {
