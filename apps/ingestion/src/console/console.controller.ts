@@ -17,7 +17,7 @@ const DIST = resolve(__dirname, '..', '..', '..', '..');
 const PUBLIC_DIR = join(DIST, 'console');
 const CLIENT_BUNDLE_DIR = join(DIST, 'client');
 const ASSET = /^[a-z0-9-]+\.(js|css|png|svg)$/;
-const CLIENT_FILE = /^msync-client\.(js|js\.map|d\.ts)$/;
+const CLIENT_FILE = /^msync-client\.js(\.map)?$/;
 /** A page over plain HTTP from another host has no crypto.subtle; the page says so itself. */
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -57,11 +57,11 @@ export class ConsoleController {
 
   @Get('console/assets/:file')
   asset(@Param('file') file: string, @Res() res: Response) {
-    if (!ASSET.test(file)) throw new NotFoundException();
+    if (!ASSET.test(file) || !existsSync(join(PUBLIC_DIR, file))) throw new NotFoundException();
     this.send(res, PUBLIC_DIR, file);
   }
 
-  /** The browser bundle of `@msync/client` (ESM) and its declarations: `npm run build` makes them. */
+  /** The browser bundle of `@msync/client` (ESM) and its source map (`npm run build`; types are in dist/client). */
   @Get('client/:file')
   client(@Param('file') file: string, @Res() res: Response) {
     if (!CLIENT_FILE.test(file)) throw new NotFoundException();
