@@ -49,6 +49,8 @@
 #   KAFKA_CLUSTER_SIZE     brokers in the cluster (default 1): sets the default and internal topics'
 #                          replication factor (up to 3) and min.insync.replicas (2 above one replica)
 #   KAFKA_START_WAIT       0: `start` returns once the JVM runs, without waiting for it to answer
+#   KAFKA_BROKER_SESSION_TIMEOUT_MS  how long the controller waits for a silent broker before moving
+#                          its partition leaderships away (default 9000, Kafka's)
 #   JAVA_HOME / JAVA       java to use (Java 17+)
 #   MVN                    maven command (default mvn)
 set -euo pipefail
@@ -73,6 +75,8 @@ KAFKA_QUORUM_VOTERS="${KAFKA_QUORUM_VOTERS:-$KAFKA_NODE_ID@$HOST:$KAFKA_CONTROLL
 KAFKA_CLUSTER_ID="${KAFKA_CLUSTER_ID:-}"
 KAFKA_CLUSTER_SIZE="${KAFKA_CLUSTER_SIZE:-1}"
 KAFKA_START_WAIT="${KAFKA_START_WAIT:-1}"
+KAFKA_BROKER_SESSION_TIMEOUT_MS="${KAFKA_BROKER_SESSION_TIMEOUT_MS:-9000}"
+BROKER_HEARTBEAT_MS=$(( KAFKA_BROKER_SESSION_TIMEOUT_MS / 3 < 2000 ? KAFKA_BROKER_SESSION_TIMEOUT_MS / 3 : 2000 ))
 if (( KAFKA_CLUSTER_SIZE >= 3 )); then REPLICAS=3; else REPLICAS="$KAFKA_CLUSTER_SIZE"; fi
 if (( REPLICAS > 1 )); then MIN_ISR=2; else MIN_ISR=1; fi
 
@@ -192,6 +196,10 @@ offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=$REPLICAS
 transaction.state.log.min.isr=$MIN_ISR
 transaction.state.log.num.partitions=10
+
+# A broker silent this long is fenced and its partitions get new leaders (broker loss).
+broker.session.timeout.ms=$KAFKA_BROKER_SESSION_TIMEOUT_MS
+broker.heartbeat.interval.ms=$BROKER_HEARTBEAT_MS
 
 # No 3 s delay on the first join of every consumer group.
 group.initial.rebalance.delay.ms=0
