@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MemoryCursorStore, SyncClient } from '@msync/client';
 import { ManagementClient, TestSystem, createApp, sleep, uniqueId } from '@msync/testing';
+import { primeBenchGroups } from './bench-groups';
 import { CpuMeter, findBrokerPid, loadAverage, type CpuReport } from './proc-cpu';
 import { rssOf, summarize } from './stats';
 
@@ -37,8 +38,15 @@ interface Device {
   client: SyncClient;
 }
 
+/** Consumer groups of the benchmark's own (see bench-groups.ts); BENCH_GROUP_PREFIX='' shares the default ones. */
+const GROUP_PREFIX = env('BENCH_GROUP_PREFIX', 'bench.');
+
 async function main() {
-  const system = await TestSystem.start({ gateways: 1, env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false', ...passThrough('KAFKAJS_REQUEST_QUEUE_PATCH', 'KAFKA_CONSUMER_MAX_WAIT_MS') } });
+  if (GROUP_PREFIX) await primeBenchGroups((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), GROUP_PREFIX);
+  const system = await TestSystem.start({
+    gateways: 1,
+    env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false', KAFKA_GROUP_PREFIX: GROUP_PREFIX, ...passThrough('KAFKAJS_REQUEST_QUEUE_PATCH', 'KAFKA_CONSUMER_MAX_WAIT_MS') },
+  });
   const gateway = system.gateways[0];
   const brokerPort = Number((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0].split(':').pop());
   const services = [system.ingestion, system.compensation, system.recall, ...system.fanout, ...system.gateways].map((p) => ({ name: p.name, pid: p.pid! }));
