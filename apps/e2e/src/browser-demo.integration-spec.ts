@@ -221,6 +221,7 @@ describe('console and demo in a real browser', () => {
     expect(await consolePage.locator('#applied tbody tr.ok').count()).toBe(5);
 
     await waitFor(async () => (await demo.locator('#mode').textContent())?.includes('Multi-device sync: OFF'), 'the demo to see the change', 10_000);
+    await demo.locator('body[data-sync=off]').waitFor({ timeout: 20_000 }); // every pane reconnected in the new mode
     await allOnline();
     await send('alice-mobile', text(6));
     await waitFor(async () => (await Promise.all(BOB.map(ours))).filter((t) => t.includes(text(6))).length === 1, 'one of bob’s devices to get message 6');

@@ -213,6 +213,7 @@ async function watchSettings() {
       multiDeviceSync = settings.multiDeviceSync;
       showMode(version);
       if (!first) await Promise.all(panes.map((p) => p.reconnect()));
+      document.body.dataset.sync = multiDeviceSync ? 'on' : 'off'; // every pane now runs in this mode
     }
   } catch (err) {
     $('notice').textContent = explain(err);
@@ -249,6 +250,7 @@ async function start(settingsAnswer) {
     }
   }
   await Promise.all(panes.map((p) => p.goOnline()));
+  document.body.dataset.sync = multiDeviceSync ? 'on' : 'off';
   document.body.dataset.ready = 'true';
   setInterval(watchSettings, 2_000);
 }
