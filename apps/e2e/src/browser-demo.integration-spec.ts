@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signedHeaders } from '@msync/auth';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { REPO_ROOT, createApp, freePort, startService, waitFor, type ServiceProcess, type TestApp } from '@msync/testing';
+import { REPO_ROOT, TEST_ADMIN_TOKEN, createApp, freePort, startService, waitFor, type ServiceProcess, type TestApp } from '@msync/testing';
 
 /**
  * The console (/console) and the live demo (/demo) in a real browser: Debian's Chromium driven by
@@ -234,4 +234,25 @@ describe('console and demo in a real browser', () => {
     await consolePage.screenshot({ path: join(IMAGES, 'console.png'), fullPage: true });
     await demo.screenshot({ path: join(IMAGES, 'demo-single-device.png'), fullPage: true });
   }, 60_000);
+
+  it('the operator token creates an app in the console (a wrong one is refused) and the new app can be signed in', async () => {
+    const page = await context.newPage();
+    await page.goto(`${ingestion.url}/console`);
+    const form = page.locator('#create-app');
+    await form.locator('input[name=adminToken]').fill('wrong-operator-token-000000');
+    await form.locator('input[name=name]').fill('created in the console');
+    await form.locator('button[type=submit]').click();
+    await waitFor(async () => (await form.locator('.error').textContent())?.trim(), 'the operator error');
+    expect(await form.locator('.error').textContent()).toBe('Refused: the operator token is wrong.');
+    await form.locator('input[name=adminToken]').fill(TEST_ADMIN_TOKEN);
+    await form.locator('button[type=submit]').click();
+    await page.locator('#created').waitFor({ state: 'visible' });
+    expect(await form.locator('.error').textContent()).toBe('');
+    expect(await page.locator('#created-secret').textContent()).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    await page.locator('#use-created').click();
+    await page.locator('#signed-in').waitFor({ state: 'visible' });
+    expect(await page.locator('#settings-version').textContent()).toBe('version 1');
+    expect(await page.locator('#who-app').textContent()).toBe(`app ${await page.locator('#created-key').textContent()}`);
+    await page.close();
+  });
 });
