@@ -78,6 +78,13 @@ describe('observability: the dashboard and the alert rules read metrics the serv
     expect(metricNames('time() - max by (service) (a_timestamp_seconds) > 120')).toEqual(['a_timestamp_seconds']);
   });
 
+  it('the PrometheusRule of deploy/k8s/components/monitoring holds exactly the rules of alerts.yaml', () => {
+    const k8s = parse(readFileSync(join(REPO_ROOT, 'deploy', 'k8s', 'components', 'monitoring', 'prometheus-rule.yaml'), 'utf8')) as { kind: string; spec: { groups: unknown } };
+    const source = parse(readFileSync(join(OBSERVABILITY, 'alerts.yaml'), 'utf8')) as { groups: unknown };
+    expect(k8s.kind).toBe('PrometheusRule');
+    expect(k8s.spec.groups).toEqual(source.groups);
+  });
+
   it('every metric of every panel and alert rule is exported by a running service; every alert has a runbook section', async () => {
     // Both fan-out stages in processes of their own too (as deploy/k8s runs them).
     extra.push(await startService('fanout', { env: { FANOUT_STAGES: 'expand' } }), await startService('fanout', { env: { FANOUT_STAGES: 'stream-writer' } }));
