@@ -63,9 +63,9 @@ describe('idle event-loop wake-ups of a KafkaConnection', () => {
   it('kafkajs as shipped: the same process wakes 1 ms apart on every connection (what the first test guards against)', async () => {
     unpatchKafkajsRequestQueueForTests();
     try {
-      await new Promise((r) => setTimeout(r, 1_000)); // the next fetch answer starts the loop again
+      await new Promise((r) => setTimeout(r, 1_500)); // the next fetch answer or heartbeat starts the loop again
       const created = await timersCreatedOver(2_000);
-      expect(created).toBeGreaterThan(1_000);
+      expect(created).toBeGreaterThan(500); // 3,649 measured; the box may be loaded
     } finally {
       patchKafkajsRequestQueue();
     }
