@@ -1,5 +1,5 @@
 import type { UserEvent } from '@msync/contracts';
-import type { DeliverySink, StreamSource } from './device-delivery';
+import { deliveryLatency, type DeliverySink, type StreamSource } from './device-delivery';
 import { SerialQueue } from './serial-queue';
 
 /** Takes the user's events up to a seq for this device; returns the range (from, to] it now owns. */
@@ -24,6 +24,9 @@ export class SingleDeviceDelivery {
     this.queue = new SerialQueue(onFailure);
   }
 
+  /** After the first `synced`: what is emitted now is live (for the latency metric). */
+  private live = false;
+
   get position(): number {
     return this.sent;
   }
@@ -36,6 +39,7 @@ export class SingleDeviceDelivery {
       this.sink.welcome(from);
       await this.deliverRange(from, to);
       this.sink.synced(this.sent);
+      this.live = true;
     });
   }
 
@@ -74,6 +78,7 @@ export class SingleDeviceDelivery {
   private emit(e: { seq: number; occurredAt: number; body: UserEvent['body'] }): void {
     if (this.queue.closed) return;
     if (e.seq > this.sent + 1) this.sink.skip(e.seq - 1);
+    if (e.body.type === 'message') deliveryLatency.observe({ path: this.live ? 'live' : 'replay' }, Math.max(0, Date.now() - e.body.message.sentAt) / 1000);
     this.sink.event({ t: 'event', seq: e.seq, occurredAt: e.occurredAt, body: e.body });
     this.sent = e.seq;
   }
