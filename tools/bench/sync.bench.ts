@@ -60,6 +60,10 @@ async function main() {
     const deliveries = new Map<string, number>();
     const latencies: { at: number; ms: number }[] = [];
 
+    // First, on a fresh gateway: after the rate steps its heap shrinks while devices connect, and the
+    // difference says nothing (a run gave -14 KB per device).
+    const idleDevices = IDLE_DEVICES > 0 ? await measureIdleDevices(system, mgmt, run, gateway.pid!) : null;
+    if (idleDevices) log('idle devices done', idleDevices);
     const rssBefore = rssOf(gateway.pid!);
     const devices: Device[] = [];
     for (let u = 0; u < USERS; u++) {
@@ -111,8 +115,6 @@ async function main() {
     log('compensation done', compensation ?? {});
     const recall = SKIP_EXTRAS ? null : await measureRecall(devices, users);
     log('recall done', recall ?? {});
-    const idleDevices = IDLE_DEVICES > 0 ? await measureIdleDevices(system, mgmt, run, gateway.pid!) : null;
-    if (idleDevices) log('idle devices done', idleDevices);
     await Promise.all(devices.map((d) => d.client.close()));
 
     const summary = {
@@ -298,8 +300,9 @@ async function measureCompensation(system: TestSystem, mgmt: ManagementClient, r
 }
 
 /**
- * Gateway RSS per connected device with IDLE_DEVICES more devices connected and idle (many, so the
- * one-off allocations of the first connections do not count).
+ * Gateway RSS per connected device with IDLE_DEVICES devices connected and idle (many, so the
+ * one-off allocations of the first connections do not count), measured before any traffic; they
+ * are closed again before the benchmark's own devices connect.
  */
 async function measureIdleDevices(system: TestSystem, mgmt: ManagementClient, run: string, gatewayPid: number) {
   const clients: SyncClient[] = [];
