@@ -55,7 +55,7 @@ export class MessageExpander {
     const direct = appends.filter((a) => a.conversationType !== 'group');
     const staged = appends.filter((a) => a.conversationType === 'group');
     await Promise.all([
-      this.appender.write(direct),
+      this.appender.write(direct, 'expand'),
       this.kafka.producer.send(
         Topics.streamAppends,
         staged.map(({ append: a, traceId }) => ({ key: userKey(a.appKey, a.userId), value: a, headers: traceHeader(traceId) })),
