@@ -306,3 +306,47 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   for (const item of items) push(map, key(item), item);
   return map;
 }
+
+/** What a fault or scaling run must keep: every count here is 0 when the delivery guarantees held. */
+export interface GuaranteeCounts {
+  lost: number;
+  duplicated: number;
+  gaps: number;
+  reordered: number;
+  divergent: number;
+  deadLettered: number;
+  recalls: { lost: number; duplicated: number };
+  stream: { lost: number; duplicated: number; gaps: number };
+  unanswered: number;
+  rejected: number;
+}
+
+/** The guarantee counts of a run's summary (for one `toEqual(GUARANTEES_KEPT)` in a spec). */
+export function guaranteeCounts(summary: GuaranteeCounts): GuaranteeCounts {
+  const { lost, duplicated, gaps, reordered, divergent, deadLettered, recalls, stream, unanswered, rejected } = summary;
+  return {
+    lost,
+    duplicated,
+    gaps,
+    reordered,
+    divergent,
+    deadLettered,
+    recalls: { lost: recalls.lost, duplicated: recalls.duplicated },
+    stream: { lost: stream.lost, duplicated: stream.duplicated, gaps: stream.gaps },
+    unanswered,
+    rejected,
+  };
+}
+
+export const GUARANTEES_KEPT: GuaranteeCounts = {
+  lost: 0,
+  duplicated: 0,
+  gaps: 0,
+  reordered: 0,
+  divergent: 0,
+  deadLettered: 0,
+  recalls: { lost: 0, duplicated: 0 },
+  stream: { lost: 0, duplicated: 0, gaps: 0 },
+  unanswered: 0,
+  rejected: 0,
+};

@@ -27,6 +27,15 @@ export interface ChaosLoadOptions {
   maxLaneQueue: number;
 }
 
+/** The shape of a load, as the fault and scaling runs configure it. */
+export type ChaosLoadShape = Pick<ChaosLoadOptions, 'users' | 'devicesPerUser' | 'groupSize' | 'ratePerS' | 'recallRatio' | 'churnEveryMs' | 'giveUpMs'>;
+
+/** A load of that shape on one system (lanes capped at 200 waiting messages). */
+export function chaosLoadFor(shape: ChaosLoadShape, on: Pick<ChaosLoadOptions, 'wsUrl' | 'mgmt' | 'runId' | 'rng'>): ChaosLoad {
+  const { users, devicesPerUser, groupSize, ratePerS, recallRatio, churnEveryMs, giveUpMs } = shape;
+  return new ChaosLoad({ ...on, users, devicesPerUser, groupSize, ratePerS, recallRatio, churnEveryMs, giveUpMs, maxLaneQueue: 200 });
+}
+
 /** Codes a real client answers by sending again with the same clientMsgId (after a delay). */
 const RETRYABLE = new Set(['unavailable', 'internal', 'timeout', 'client_closed', 'not_connected', 'socket_error', 'connection_closed', 'rate_limited']);
 const PLATFORMS: Platform[] = ['mobile', 'desktop', 'web'];

@@ -5,7 +5,7 @@ import type { ServiceName } from '../service-process';
 import { sleep, uniqueId } from '../wait';
 import { checkChaosRun, checkFailures, type CheckResult, type StoredStreamEvent } from './checker';
 import { readDeadLetters, type DeadLetterReport } from './dead-letters';
-import { ChaosLoad } from './load';
+import { ChaosLoad, chaosLoadFor } from './load';
 import { Rng } from './rng';
 import { CHAOS_SERVICES, ChaosSystem } from './system';
 
@@ -221,20 +221,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     log('services ready', { ms: Date.now() - started });
     const app = await createApp(system.apiUrl, 'chaos');
     const mgmt = new ManagementClient(system.apiUrl, app);
-    load = new ChaosLoad({
-      wsUrl: system.wsUrl,
-      mgmt,
-      runId: uniqueId('ch'),
-      users: o.users,
-      devicesPerUser: o.devicesPerUser,
-      groupSize: o.groupSize,
-      ratePerS: o.ratePerS,
-      recallRatio: o.recallRatio,
-      churnEveryMs: o.churnEveryMs,
-      rng,
-      giveUpMs: o.giveUpMs,
-      maxLaneQueue: 200,
-    });
+    load = chaosLoadFor(o, { wsUrl: system.wsUrl, mgmt, runId: uniqueId('ch'), rng });
     await load.setup();
     log('devices connected', { devices: load.devices.length });
     load.start();

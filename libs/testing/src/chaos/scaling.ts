@@ -4,7 +4,7 @@ import type { ServiceProcess } from '../service-process';
 import { sleep, uniqueId } from '../wait';
 import { checkChaosRun, checkFailures, type CheckResult } from './checker';
 import { readDeadLetters, type DeadLetterReport } from './dead-letters';
-import { ChaosLoad } from './load';
+import { ChaosLoad, chaosLoadFor } from './load';
 import { Rng } from './rng';
 import { readStreams, tally } from './run';
 import { ChaosSystem } from './system';
@@ -187,20 +187,7 @@ export async function runScaling(o: ScalingOptions): Promise<ScalingReport> {
 
     const app = await createApp(system.apiUrl, 'scaling');
     const mgmt = new ManagementClient(system.apiUrl, app);
-    load = new ChaosLoad({
-      wsUrl: `ws://127.0.0.1:${balancer.port}/ws`,
-      mgmt,
-      runId: uniqueId('sc'),
-      users: o.users,
-      devicesPerUser: o.devicesPerUser,
-      groupSize: o.groupSize,
-      ratePerS: o.ratePerS,
-      recallRatio: o.recallRatio,
-      churnEveryMs: o.churnEveryMs,
-      rng,
-      giveUpMs: o.giveUpMs,
-      maxLaneQueue: 200,
-    });
+    load = chaosLoadFor(o, { wsUrl: `ws://127.0.0.1:${balancer.port}/ws`, mgmt, runId: uniqueId('sc'), rng });
     await load.setup();
     log('devices connected', { devices: load.devices.length });
     sampler.start();
