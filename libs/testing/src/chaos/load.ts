@@ -30,6 +30,21 @@ export interface ChaosLoadOptions {
 /** The shape of a load, as the fault and scaling runs configure it. */
 export type ChaosLoadShape = Pick<ChaosLoadOptions, 'users' | 'devicesPerUser' | 'groupSize' | 'ratePerS' | 'recallRatio' | 'churnEveryMs' | 'giveUpMs'>;
 
+/** What a fault run and a scaling run both take: the load's shape and the run's pacing and output. */
+export interface LoadRunOptions extends ChaosLoadShape {
+  seed: number;
+  /** Load before the first fault or change. */
+  warmupMs: number;
+  /** Load after a fault recovered or a change is done, before the next one. */
+  settleMs: number;
+  /** At the end: how long to wait for the last sends to be answered, then for every delivery. */
+  drainTimeoutMs: number;
+  deliveryTimeoutMs: number;
+  logDir?: string;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+  serviceEnv?: Record<string, string>;
+}
+
 /** A load of that shape on one system (lanes capped at 200 waiting messages). */
 export function chaosLoadFor(shape: ChaosLoadShape, on: Pick<ChaosLoadOptions, 'wsUrl' | 'mgmt' | 'runId' | 'rng'>): ChaosLoad {
   const { users, devicesPerUser, groupSize, ratePerS, recallRatio, churnEveryMs, giveUpMs } = shape;

@@ -5,7 +5,7 @@ import type { ServiceName } from '../service-process';
 import { sleep, uniqueId } from '../wait';
 import { checkChaosRun, checkFailures, type CheckResult, type StoredStreamEvent } from './checker';
 import { readDeadLetters, type DeadLetterReport } from './dead-letters';
-import { ChaosLoad, chaosLoadFor } from './load';
+import { ChaosLoad, chaosLoadFor, type LoadRunOptions } from './load';
 import { Rng } from './rng';
 import { CHAOS_SERVICES, ChaosSystem } from './system';
 
@@ -18,19 +18,7 @@ export interface FaultSpec {
   target: FaultTarget;
 }
 
-export interface ChaosOptions {
-  seed: number;
-  /** Messages created per second (each fans out to 2-4 users' devices). */
-  ratePerS: number;
-  users: number;
-  devicesPerUser: number;
-  groupSize: number;
-  recallRatio: number;
-  churnEveryMs: number;
-  /** Load before the first fault. */
-  warmupMs: number;
-  /** Load between a fault's recovery and the next fault. */
-  settleMs: number;
+export interface ChaosOptions extends LoadRunOptions {
   /** How long a killed process or broker stays down before it is started again. */
   downMs: number;
   faults: FaultSpec[];
@@ -40,14 +28,6 @@ export interface ChaosOptions {
   shutdownTimeoutMs: number;
   /** After a fault, how long to wait for sends and deliveries to resume before calling it unrecovered. */
   recoveryTimeoutMs: number;
-  /** A send unanswered this long is given up by the load generator. */
-  giveUpMs: number;
-  /** At the end: how long to wait for the last sends to be answered, then for every delivery. */
-  drainTimeoutMs: number;
-  deliveryTimeoutMs: number;
-  logDir?: string;
-  log?: (msg: string, extra?: Record<string, unknown>) => void;
-  serviceEnv?: Record<string, string>;
   /** Run on a three-broker cluster (replication factor 3, min.insync.replicas 2) instead of one broker. */
   cluster?: boolean;
 }

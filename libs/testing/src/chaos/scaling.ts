@@ -4,7 +4,7 @@ import type { ServiceProcess } from '../service-process';
 import { sleep, uniqueId } from '../wait';
 import { checkChaosRun, checkFailures, type CheckResult } from './checker';
 import { readDeadLetters, type DeadLetterReport } from './dead-letters';
-import { ChaosLoad, chaosLoadFor } from './load';
+import { ChaosLoad, chaosLoadFor, type LoadRunOptions } from './load';
 import { Rng } from './rng';
 import { readStreams, tally } from './run';
 import { ChaosSystem } from './system';
@@ -18,26 +18,10 @@ export const SCALING_LAG_GROUPS = [
 
 export type ScalingAction = 'expand 1->3' | 'stream-writer 1->3' | 'expand 3->1' | 'stream-writer 3->1' | 'gateway +1' | 'gateway -1';
 
-export interface ScalingOptions {
-  seed: number;
-  ratePerS: number;
-  users: number;
-  devicesPerUser: number;
-  groupSize: number;
-  recallRatio: number;
-  churnEveryMs: number;
-  warmupMs: number;
-  /** Load after a change is done (new replicas ready / old ones exited) before the next one. */
-  settleMs: number;
+export interface ScalingOptions extends LoadRunOptions {
   steps: ScalingAction[];
-  giveUpMs: number;
-  drainTimeoutMs: number;
-  deliveryTimeoutMs: number;
   /** Every this often the fan-out groups' lag is read from the broker. */
   lagSampleMs: number;
-  logDir?: string;
-  log?: (msg: string, extra?: Record<string, unknown>) => void;
-  serviceEnv?: Record<string, string>;
 }
 
 export interface ScalingStepResult {
