@@ -1,6 +1,7 @@
 export * from './checker';
 export * from './dead-letters';
 export * from './load';
+export * from './outcome';
 export * from './rng';
 export * from './run';
 export * from './system';

@@ -2,11 +2,12 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { ManagementClient, createApp } from '../management-client';
 import type { ServiceProcess } from '../service-process';
 import { sleep, uniqueId } from '../wait';
-import { checkChaosRun, checkFailures, type CheckResult } from './checker';
-import { readDeadLetters, type DeadLetterReport } from './dead-letters';
+import type { CheckResult } from './checker';
+import type { DeadLetterReport } from './dead-letters';
 import { ChaosLoad, chaosLoadFor, type LoadRunOptions } from './load';
 import { Rng } from './rng';
-import { readStreams, tally } from './run';
+import { settleAndCheck } from './outcome';
+import { tally } from './run';
 import { ChaosSystem } from './system';
 import { TcpBalancer } from './tcp-balancer';
 
@@ -223,30 +224,8 @@ export async function runScaling(o: ScalingOptions): Promise<ScalingReport> {
       log('changed', { ...result });
     }
 
-    load.stopGenerating();
-    const drained = await load.drain(o.drainTimeoutMs);
-    log('load stopped', { drained, sent: load.messages.length });
-    const deadline = Date.now() + o.deliveryTimeoutMs;
-    while (load.undelivered() > 0 && Date.now() < deadline) await sleep(250);
-    let streams = await readStreams(system.databaseUrl, app.appKey);
-    const atHead = () => load!.devices.every((d) => (d.client.cursor ?? 0) === (streams[d.user]?.at(-1)?.seq ?? 0));
-    const headDeadline = Date.now() + 15_000;
-    while (!atHead() && Date.now() < headDeadline) {
-      await sleep(250);
-      streams = await readStreams(system.databaseUrl, app.appKey);
-    }
+    const { check, deadLetters, failures } = await settleAndCheck(load, o, { databaseUrl: system.databaseUrl, appKey: app.appKey, brokers: system.brokers }, log);
     sampler.stop();
-
-    const deadLetters = await readDeadLetters(system.brokers);
-    const check = checkChaosRun({ messages: load.messages, devices: load.deviceLogs(), streams });
-    const failures = checkFailures(check);
-    if (deadLetters.total > 0) failures.push(`dead-lettered: ${deadLetters.total}`);
-    if (check.unanswered > 0) failures.push(`unanswered sends: ${check.unanswered}`);
-    if (check.rejected > 0) failures.push(`rejected sends: ${check.rejected}`);
-    const internal = load.errors.filter((e) => e.code === 'internal').length;
-    if (internal > 0) failures.push(`requests answered internal: ${internal}`);
-    const kicks = load.devices.flatMap((d) => d.kicks.map((k) => `${d.key} ${k}`));
-    if (kicks.length > 0) failures.push(`devices kicked: ${kicks.join(', ')}`);
     const stats = load.clientStats();
     const summary: ScalingSummary = {
       ok: failures.length === 0,
