@@ -192,17 +192,21 @@ export class AcceptMessageUseCase {
   }
 }
 
-/** The content as a JSON text that PostgreSQL's jsonb accepts (no NUL, even as a `\u0000` escape; bounded depth). */
+/**
+ * The content as a JSON text that PostgreSQL's jsonb accepts. A JSON text (Server API, Kafka commands)
+ * is parsed and walked here, since an escape such as `\u0000` passes every text check as it is. Object
+ * content only arrives through an HTTP route, whose body InputSafetyGuard walked already (and device
+ * frames through the gateway's own walk): not walked a second time on the hot path.
+ */
 function normaliseContent(content: string | Record<string, unknown>): string {
-  let value: unknown = content;
-  if (typeof content === 'string') {
-    try {
-      value = JSON.parse(content);
-    } catch {
-      throw new DomainError(ErrorCodes.INVALID_FIELD, 'content: must be a JSON text');
-    }
+  if (typeof content !== 'string') return JSON.stringify(content);
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    throw new DomainError(ErrorCodes.INVALID_FIELD, 'content: must be a JSON text');
   }
   const problem = findInputProblem(value);
   if (problem) throw new DomainError(ErrorCodes.INVALID_FIELD, `content ${problem.message}`);
-  return typeof content === 'string' ? content : JSON.stringify(content);
+  return content;
 }
