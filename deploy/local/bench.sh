@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run bench`: installs what is missing, starts local Kafka and PostgreSQL (unless
-# KAFKA_BROKERS / DATABASE_URL are set), builds, migrates and runs the sync benchmark.
+# KAFKA_BROKERS / DATABASE_URL are set), builds, migrates, provisions topics and runs the sync benchmark.
 # Progress on stderr, one JSON summary line on stdout. Knobs: BENCH_USERS, BENCH_RATES,
 # BENCH_DURATION_S, BENCH_CATCHUP_EVENTS, BENCH_IDLE_S (idle phase, 20), BENCH_IDLE_DEVICES (extra idle
 # devices for RSS per device, 0; 3000 in the full run), BENCH_ALL_RATES=1 (do not stop at the first
@@ -13,4 +13,5 @@ cd "$root"
 . "$here/local-infra.sh" msync
 [ -n "${BENCH_SKIP_BUILD:-}" ] || npm run -s build
 node dist/libs/persistence/src/migrate.cli.js >&2
+node dist/tools/provision-topics.cli.js >&2
 exec node dist/tools/bench/sync.bench.js

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MemoryCursorStore, SyncClient } from '@msync/client';
-import { ManagementClient, TestSystem, createApp, sleep, uniqueId } from '@msync/testing';
+import { ManagementClient, TestSystem, type ServiceProcess, createApp, sleep, uniqueId } from '@msync/testing';
 import { primeBenchGroups } from './bench-groups';
 import { CpuMeter, findBrokerPid, loadAverage, type CpuReport } from './proc-cpu';
 import { rssOf, summarize } from './stats';
@@ -49,7 +49,8 @@ async function main() {
   });
   const gateway = system.gateways[0];
   const brokerPort = Number((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0].split(':').pop());
-  const services = [system.ingestion, system.compensation, system.recall, ...system.fanout, ...system.gateways].map((p) => ({ name: p.name, pid: p.pid! }));
+  const serviceProcs = [system.ingestion, system.compensation, system.recall, ...system.fanout, ...system.gateways];
+  const services = serviceProcs.map((p) => ({ name: p.name, pid: p.pid! }));
   const meter = new CpuMeter(services, findBrokerPid(brokerPort));
   try {
     const app = await createApp(system.apiUrl, 'bench');
@@ -89,7 +90,7 @@ async function main() {
     log('devices connected', { devices: devices.length, rssPerDeviceBytes: rssPerDevice });
 
     // JIT, connection pools and consumer fetch sizes settle first; this run is not reported.
-    if (WARMUP_S > 0) await runRate(meter, RATES[0], devices, users, sentAt, deliveries, latencies, WARMUP_S);
+    if (WARMUP_S > 0) await runRate(serviceProcs, meter, RATES[0], devices, users, sentAt, deliveries, latencies, WARMUP_S);
     let idle: (CpuReport & { devices: number; seconds: number }) | null = null;
     if (IDLE_S > 0) {
       await sleep(2000); // the warm-up's last acks and commits
@@ -101,7 +102,7 @@ async function main() {
     const steps = [];
     let best: { rate: number; p99: number } | undefined;
     for (const rate of RATES) {
-      const step = await runRate(meter, rate, devices, users, sentAt, deliveries, latencies);
+      const step = await runRate(serviceProcs, meter, rate, devices, users, sentAt, deliveries, latencies);
       steps.push(step);
       log('rate done', step);
       if (process.env.BENCH_DUMP_METRICS) log('stage timings', await stageTimings(system));
@@ -152,6 +153,7 @@ async function main() {
 }
 
 async function runRate(
+  services: ServiceProcess[],
   meter: CpuMeter,
   rate: number,
   devices: Device[],
@@ -165,6 +167,7 @@ async function runRate(
   const latencyStart = latencies.length;
   const cpuStart = process.cpuUsage();
   const procStart = meter.snapshot();
+  const requestsStart = await kafkaRequestCounts(services);
   const t0 = performance.now();
   const sends: Promise<unknown>[] = [];
   let sendErrors = 0;
@@ -202,6 +205,7 @@ async function runRate(
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const procCpu = CpuMeter.diff(procStart, meter.snapshot(), bids.length);
+  const kafkaRequestsPerSec = perSecond(requestsStart, await kafkaRequestCounts(services), wallS);
 
   const delivered = deliveredCount();
   const duplicates = bids.reduce((n, b) => n + Math.max(0, (deliveries.get(b) ?? 0) - (DEVICES * 2 - 1)), 0);
@@ -229,6 +233,8 @@ async function runRate(
     loadGeneratorCpuShare: Math.round(((cpu.user + cpu.system) / 1000 / (wallS * 1000)) * 1000) / 1000,
     /** CPU-seconds of every process over the step (send window + drain); the load generator apart. */
     cpu: procCpu,
+    /** Requests to the broker per second, by process, client and API (what the broker's CPU follows). */
+    kafkaRequestsPerSec,
   };
 }
 
@@ -328,6 +334,26 @@ main().catch((err) => {
 });
 
 /** Mean handler time per consumer group and the live-event age at the gateway, from /metrics (diagnostics). */
+/** `kafka_client_requests_total` of every service, keyed `service client api`. */
+async function kafkaRequestCounts(services: ServiceProcess[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const svc of services) {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    for (const m of text.matchAll(/kafka_client_requests_total\{([^}]*)\} ([0-9.e+-]+)/g)) {
+      const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+      const key = `${svc.name} ${labels.client} ${labels.api}`;
+      out.set(key, (out.get(key) ?? 0) + Number(m[2]));
+    }
+  }
+  return out;
+}
+
+function perSecond(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
+  const rates = [...after].map(([k, v]) => [k, Math.round(((v - (before.get(k) ?? 0)) / seconds) * 10) / 10] as const).filter(([, r]) => r > 0);
+  const total = rates.reduce((n, [, r]) => n + r, 0);
+  return Object.fromEntries([['total', Math.round(total)], ...rates.sort((a, b) => b[1] - a[1])]);
+}
+
 async function stageTimings(system: TestSystem) {
   const out: Record<string, number> = {};
   for (const svc of [...system.fanout, ...system.gateways, system.ingestion]) {

@@ -1,9 +1,11 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import { deadLetterTopicOf, topicSchemas } from '@msync/contracts';
 import { counter, gauge, histogram, loggerFor } from '@msync/service-kit';
 import { classifyFailure } from './errors';
 import { Headers, headerString } from './headers';
 import type { EventProducer } from './event-producer';
+import { countRequests } from './request-metrics';
+import { OffsetCommitter } from './offset-committer';
 
 export interface ConsumedRecord<V> {
   topic: string;
@@ -94,6 +96,7 @@ export class EventConsumer<V> {
   private stopping = false;
   /** Retry waits in progress; stop() ends them at once. */
   private readonly waits = new Set<() => void>();
+  private readonly committer: OffsetCommitter;
 
   constructor(
     private readonly kafka: Kafka,
@@ -104,6 +107,11 @@ export class EventConsumer<V> {
     this.maxRetries = spec.maxRetries ?? 3;
     this.chunkSize = spec.chunkSize ?? 500;
     this.backoffMs = spec.retryBackoffMs ?? 200;
+    this.committer = new OffsetCommitter(
+      (offsets) => this.consumer.commitOffsets(offsets),
+      spec.commitIntervalMs ?? 500,
+      (err, offsets) => this.log.warn({ err, group: spec.groupId, partitions: offsets.length }, 'committing offsets failed; trying again at the next interval'),
+    );
   }
 
   get groupId(): string {
@@ -137,6 +145,8 @@ export class EventConsumer<V> {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const wake of this.waits) wake();
+    this.committer.stop();
+    await this.committer.flush();
     await this.consumer.disconnect();
   }
 
@@ -156,6 +166,10 @@ export class EventConsumer<V> {
   }
 
   private async run(): Promise<void> {
+    countRequests('consumer', this.consumer);
+    this.consumer.on(this.consumer.events.REBALANCING, () => void this.committer.flush());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.committer.forget());
+    this.committer.start();
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       const { error, restart } = e.payload as { error: Error; restart: boolean };
       this.log.error({ err: error, group: this.spec.groupId, restart }, 'consumer crashed');
@@ -166,16 +180,15 @@ export class EventConsumer<V> {
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? true });
-    // Offsets are resolved only after the handler's effects are durable; kafkajs commits resolved
-    // offsets at most every commitIntervalMs (and when the consumer stops), never unresolved ones.
+    // Offsets are resolved only after the handler's effects are durable, and committed by the
+    // OffsetCommitter at most every commitIntervalMs, at stop and when a rebalance starts.
     // Not awaited: kafkajs' run() resolves once the group is joined, and a restarted process waits
     // there until the member it replaces (killed, never left) times out. Its other work (an HTTP API)
     // need not wait; a consumer that must be joined before the process is ready says so with
     // waitUntilJoined(). Join failures come back as CRASH events.
     this.consumer
       .run({
-        autoCommit: true,
-        autoCommitInterval: this.spec.commitIntervalMs ?? 500,
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.onBatch(payload),
@@ -204,6 +217,18 @@ export class EventConsumer<V> {
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    await this.handleBatch(batch, heartbeat, isRunning, isStale, resolveOffset);
+    // The batch a stop waited for: committed here, while kafkajs still lets this member commit.
+    if (this.stopping) await commitOffsetsIfNecessary({ topics: byTopic(this.committer.take()) }).catch((err: unknown) => this.log.warn({ err, group: this.spec.groupId }, 'last commit at stop failed'));
+  }
+
+  private async handleBatch(
+    batch: EachBatchPayload['batch'],
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+    isStale: () => boolean,
+    resolveOffset: (offset: string) => void,
+  ): Promise<void> {
     const { topic, partition } = batch;
     lagGauge.set({ group: this.spec.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
     const decode = this.spec.decode ?? (defaultDecode as (raw: Buffer | null, topic: string) => V);
@@ -223,8 +248,9 @@ export class EventConsumer<V> {
         const completed = await this.handleWithRetries(valid, () => isRunning() && !this.stopping, heartbeat);
         if (!completed) return;
       }
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await commitOffsetsIfNecessary();
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      this.committer.handled(topic, partition, last);
       await heartbeat();
     }
   }
@@ -338,6 +364,12 @@ export class EventConsumer<V> {
     handledTotal.inc({ group: this.spec.groupId, topic, outcome: 'dead_lettered' });
     this.log.error({ group: this.spec.groupId, topic, partition, offset: m.offset, dlq, err: err.message, errorClass }, 'record dead-lettered');
   }
+}
+
+function byTopic(offsets: TopicPartitionOffsetAndMetadata[]): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
 /**

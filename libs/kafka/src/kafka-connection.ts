@@ -8,6 +8,7 @@ import { kafkaLogCreator } from './kafka-logging';
 import { provisionTopics } from './topic-provisioner';
 import { noDelaySocketFactory } from './socket-factory';
 import { patchKafkajsRequestQueue } from './request-queue-patch';
+import { countRequests } from './request-metrics';
 
 /** kafkajs 2.2.4's idle 1 ms timer per broker connection, fixed when this module loads (see request-queue-patch.ts). */
 const requestQueuePatch = patchKafkajsRequestQueue();
@@ -63,6 +64,8 @@ export class KafkaConnection {
     });
     this.producer = new EventProducer(this.rawProducer, options.validateOnProduce ?? false);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    countRequests('producer', this.rawProducer);
+    countRequests('admin', this.admin);
     if (!requestQueuePatchLogged) {
       requestQueuePatchLogged = true;
       if (requestQueuePatch.applied) this.log.info({ kafkajs: requestQueuePatch.version }, 'kafkajs RequestQueue idle-timer fix applied');
