@@ -27,6 +27,27 @@ describe('Coalescer', () => {
     await expect(c.add(2)).resolves.toBeUndefined();
   });
 
+  it('with a window, waits that long after the first item and sends what came meanwhile together', async () => {
+    jest.useFakeTimers();
+    try {
+      const batches: number[][] = [];
+      const c = new Coalescer<number>(async (items) => void batches.push(items), 1000, { windowMs: 500 });
+      const sent = [c.add(1), c.add(2)];
+      await jest.advanceTimersByTimeAsync(499);
+      sent.push(c.add(3));
+      expect(batches).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all(sent);
+      expect(batches).toEqual([[1, 2, 3]]);
+      const later = c.add(4);
+      await jest.advanceTimersByTimeAsync(500);
+      await later;
+      expect(batches).toEqual([[1, 2, 3], [4]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('caps a batch at maxBatch', async () => {
     const sizes: number[] = [];
     const c = new Coalescer<number>(async (items) => {
@@ -56,7 +77,7 @@ describe('Coalescer with results', () => {
         if (batches.length === 1) await firstFlushDone;
       },
       100,
-      { size: (n) => n, maxBytes: 10 },
+      { bytes: { size: (n) => n, maxBytes: 10 } },
     );
     const all = [c.add(1), c.add(4), c.add(5), c.add(2), c.add(30), c.add(3)];
     release();

@@ -1,26 +1,44 @@
+export interface CoalescerOptions<T> {
+  /** Bounds a batch by bytes too (an item larger than `maxBytes` goes alone). */
+  bytes?: { size: (item: T) => number; maxBytes: number };
+  /**
+   * Work off the latency path: wait this long after the first item before flushing, so that at low
+   * load items still go together (one round trip per window instead of one per item).
+   */
+  windowMs?: number;
+}
+
 /**
  * Turns many concurrent single calls into few batch calls without adding latency: while one batch
  * is being flushed, new items queue up and go together in the next one. At low load every item
- * goes out alone and at once; under load batches grow by themselves (up to `maxBatch`).
- * `flush` may return one result per item (same order); `add` resolves with that item's result.
- * A batch is bounded by count and, when `size` is given, by bytes too (an item larger than
- * `maxBytes` goes alone), so a few large items cannot push a batch over the receiver's body limit.
+ * goes out alone and at once (unless `windowMs` says to wait); under load batches grow by themselves
+ * (up to `maxBatch`). `flush` may return one result per item (same order); `add` resolves with that
+ * item's result. A batch is bounded by count and, when `bytes` is given, by bytes too, so a few large
+ * items cannot push a batch over the receiver's body limit.
  */
 export class Coalescer<T, R = void> {
   private queue: { item: T; bytes: number; resolve: (result: R) => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
+  private readonly bytes?: CoalescerOptions<T>['bytes'];
+  private readonly windowMs: number;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 1000,
-    private readonly bytes?: { size: (item: T) => number; maxBytes: number },
-  ) {}
+    options: CoalescerOptions<T> = {},
+  ) {
+    this.bytes = options.bytes;
+    this.windowMs = options.windowMs ?? 0;
+  }
 
   /** `bytes` overrides the measured size of the item (the caller may know it already). */
   add(item: T, bytes?: number): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, bytes: bytes ?? this.bytes?.size(item) ?? 0, resolve, reject });
-      if (!this.flushing) void this.drain();
+      if (this.flushing) return;
+      this.flushing = true;
+      if (this.windowMs > 0 && this.queue.length < this.maxBatch) setTimeout(() => void this.drain(), this.windowMs);
+      else void this.drain();
     });
   }
 
@@ -38,7 +56,6 @@ export class Coalescer<T, R = void> {
   }
 
   private async drain(): Promise<void> {
-    this.flushing = true;
     while (this.queue.length > 0) {
       const batch = this.nextBatch();
       try {

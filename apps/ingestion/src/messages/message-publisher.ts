@@ -4,6 +4,9 @@ import { KafkaConnection, traceHeader } from '@msync/kafka';
 import { MessageRepository, type StoredMessage } from '@msync/persistence';
 import { Coalescer, loggerFor } from '@msync/service-kit';
 
+/** How long a published message may wait to be marked; the outbox sweep leaves messages this much younger alone. */
+export const MARK_PUBLISHED_WINDOW_MS = 500;
+
 interface Pending {
   appKey: string;
   message: StoredMessage;
@@ -16,8 +19,13 @@ interface Pending {
  */
 @Injectable()
 export class MessagePublisher {
-  /** Marking published is a hint for the sweeper, off the ack path: losing it only means one harmless re-publish. */
-  private readonly marker = new Coalescer<Pending>((batch) => this.markPublished(batch), 1000);
+  /**
+   * Marking published is a hint for the sweeper, off the ack path: losing it only means one harmless
+   * re-publish. So it waits for a window and marks everything published meanwhile in one statement:
+   * at low rates it was four round trips per message (a transaction), the largest share of
+   * ingestion's PostgreSQL work (docs/benchmarks.md).
+   */
+  private readonly marker = new Coalescer<Pending>((batch) => this.markPublished(batch), 5000, { windowMs: MARK_PUBLISHED_WINDOW_MS });
   private readonly log = loggerFor('MessagePublisher');
 
   constructor(
@@ -56,8 +64,6 @@ export class MessagePublisher {
   }
 
   private async markPublished(batch: Pending[]): Promise<void> {
-    const byApp = new Map<string, string[]>();
-    for (const { appKey, message } of batch) byApp.set(appKey, [...(byApp.get(appKey) ?? []), message.messageUid]);
-    await Promise.all([...byApp].map(([appKey, uids]) => this.messages.markPublished(appKey, uids)));
+    await this.messages.markPublished(batch.map(({ appKey, message }) => ({ appKey, messageUid: message.messageUid })));
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { MessageRepository } from '@msync/persistence';
 import { loggerFor } from '@msync/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
-import { MessagePublisher } from './message-publisher';
+import { MARK_PUBLISHED_WINDOW_MS, MessagePublisher } from './message-publisher';
 
 /**
  * Publishes messages that were stored but never confirmed published (the process died between the
@@ -33,7 +33,8 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   async sweep(): Promise<number> {
     try {
-      const stale = await this.messages.findUnpublished(new Date(Date.now() - this.config.OUTBOX_SWEEP_INTERVAL_MS), 500);
+      // Older than a sweep interval plus the marking window: a message published normally is marked by then.
+      const stale = await this.messages.findUnpublished(new Date(Date.now() - this.config.OUTBOX_SWEEP_INTERVAL_MS - MARK_PUBLISHED_WINDOW_MS), 500);
       await this.publisher.publish(stale);
       if (stale.length > 0) this.log.warn({ count: stale.length }, 'published messages left unpublished by an earlier failure');
       return stale.length;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCodes, type CompensationWindow, type ErrorCode, type StreamPage } from '@msync/contracts';
 import { Coalescer, loggerFor } from '@msync/service-kit';
 import { InternalHttpClient } from '@msync/platform';
@@ -12,7 +12,7 @@ export interface SendResult {
 
 /** Reads a user's stream through the compensation service (the owner of the read path). */
 @Injectable()
-export class StreamReader {
+export class StreamReader implements OnApplicationShutdown {
   private readonly http: InternalHttpClient;
 
   constructor(@Inject(SESSION_CONFIG) config: SessionConfig) {
@@ -28,6 +28,10 @@ export class StreamReader {
   window(appKey: string, userId: string, limit: number): Promise<CompensationWindow> {
     const q = new URLSearchParams({ appKey, userId, limit: String(limit) });
     return this.http.request<CompensationWindow>('GET', `/internal/v1/streams/window?${q}`);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.http.close();
   }
 }
 
@@ -47,7 +51,7 @@ const SEND_BATCH_MAX_ITEMS = 200;
  * ingestion answers each item on its own, so one device's bad send fails only that send.
  */
 @Injectable()
-export class IngestionClient {
+export class IngestionClient implements OnApplicationShutdown {
   private readonly http: InternalHttpClient;
   private readonly log = loggerFor('IngestionClient');
   private readonly batcher = new Coalescer<string, BatchResult>(
@@ -61,7 +65,7 @@ export class IngestionClient {
       }
     },
     SEND_BATCH_MAX_ITEMS,
-    { size: (item) => Buffer.byteLength(item), maxBytes: SEND_BATCH_MAX_BYTES },
+    { bytes: { size: (item) => Buffer.byteLength(item), maxBytes: SEND_BATCH_MAX_BYTES } },
   );
 
   constructor(@Inject(SESSION_CONFIG) config: SessionConfig) {
@@ -76,5 +80,9 @@ export class IngestionClient {
     if (!result.ok) throw new DomainError(result.code, result.message);
     const { ok: _ok, ...sent } = result;
     return sent;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.http.close();
   }
 }

@@ -86,11 +86,15 @@ export class MessageRepository {
   }
 
   /** A hint for the outbox sweep, committed without waiting for the WAL flush (losing it only causes a re-publish). */
-  async markPublished(appKey: string, messageUids: string[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL synchronous_commit = off`);
-      await tx.query(`UPDATE messages SET published_at = now() WHERE app_key = $1 AND message_uid = ANY($2::text[]) AND published_at IS NULL`, [appKey, messageUids]);
-    });
+  /** One statement for any number of messages of any apps (a hint for the outbox sweep, see MessagePublisher). */
+  async markPublished(messages: { appKey: string; messageUid: string }[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.db.query(
+      `UPDATE messages m SET published_at = now()
+       FROM unnest($1::text[], $2::text[]) AS t(app_key, message_uid)
+       WHERE m.app_key = t.app_key AND m.message_uid = t.message_uid AND m.published_at IS NULL`,
+      [messages.map((m) => m.appKey), messages.map((m) => m.messageUid)],
+    );
   }
 
   /** Messages stored but never confirmed as published (a crash between the two): the outbox sweep. */
