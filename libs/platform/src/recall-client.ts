@@ -28,4 +28,9 @@ export class RecallClient {
   recall(req: RecallRequest): Promise<RecallAnswer> {
     return this.http.request('POST', `/${RECALLS_PATH}`, req);
   }
+
+  /** Nest calls it at shutdown: closes the kept-alive connections. */
+  onApplicationShutdown(): Promise<void> {
+    return this.http.close();
+  }
 }
