@@ -12,14 +12,28 @@ if [ "${1:-}" = "-n" ]; then runs="$2"; shift 2; fi
 [ $# -ge 1 ] || { sed -n 2,6p "$0"; exit 2; }
 . deploy/local/local-infra.sh msync
 mkdir -p .local/ab/results
-node dist/libs/persistence/src/migrate.cli.js >&2
 node dist/tools/provision-topics.cli.js >&2
+# Each commit gets a database of its own, migrated by its own code (a later migration must not help an earlier commit).
+database_of() { echo "${DATABASE_URL%/*}/msync_ab_$1"; }
+ensure_database() {
+  node -e '
+    const { Client } = require("pg");
+    const url = new URL(process.argv[1]); const name = url.pathname.slice(1); url.pathname = "/postgres";
+    const c = new Client({ connectionString: url.toString() });
+    c.connect().then(async () => {
+      const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+      if (!rowCount) await c.query(`CREATE DATABASE "${name}"`);
+      await c.end();
+    }).catch((e) => { console.error(e.message); process.exit(1); });' "$1"
+}
 
 dirs=()
 labels=()
 for rev in "$@"; do
   if [ "$rev" = WORKTREE ]; then
     npm run -s build >&2
+    ensure_database "$(database_of worktree)"
+    DATABASE_URL="$(database_of worktree)" node dist/libs/persistence/src/migrate.cli.js >&2
     dirs+=("$root"); labels+=("worktree")
     continue
   fi
@@ -29,6 +43,8 @@ for rev in "$@"; do
     [ -d "$dir" ] || git worktree add --detach "$dir" "$sha" >&2
     (cd "$dir" && "$root/node_modules/.bin/swc" apps libs tools examples -d dist --config-file .swcrc -q) >&2
   fi
+  ensure_database "$(database_of "$sha")"
+  (cd "$dir" && DATABASE_URL="$(database_of "$sha")" node dist/libs/persistence/src/migrate.cli.js) >&2
   dirs+=("$dir"); labels+=("$sha")
 done
 
@@ -38,7 +54,7 @@ for run in $(seq 1 "$runs"); do
   for i in "${!dirs[@]}"; do
     out=".local/ab/results/${labels[$i]}-$run.json"
     echo "ab: run $run of ${labels[$i]}" >&2
-    (cd "${dirs[$i]}" && node dist/tools/bench/sync.bench.js) > "$out" 2> "${out%.json}.err" || { echo "ab: ${labels[$i]} run $run failed (see ${out%.json}.err)" >&2; continue; }
+    (cd "${dirs[$i]}" && DATABASE_URL="$(database_of "${labels[$i]}")" node dist/tools/bench/sync.bench.js) > "$out" 2> "${out%.json}.err" || { echo "ab: ${labels[$i]} run $run failed (see ${out%.json}.err)" >&2; continue; }
     files+=("$out")
   done
 done
