@@ -169,7 +169,6 @@ export class EventConsumer<V> {
     countRequests('consumer', this.consumer);
     this.consumer.on(this.consumer.events.REBALANCING, () => void this.committer.flush());
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.committer.forget());
-    this.committer.start();
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       const { error, restart } = e.payload as { error: Error; restart: boolean };
       this.log.error({ err: error, group: this.spec.groupId, restart }, 'consumer crashed');

@@ -20,6 +20,7 @@ export class OffsetCommitter {
   private pending = new Map<string, TopicPartitionOffsetAndMetadata>();
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
+  private stopped = false;
 
   constructor(
     private readonly commit: CommitFn,
@@ -27,19 +28,29 @@ export class OffsetCommitter {
     private readonly onError: (err: unknown, offsets: TopicPartitionOffsetAndMetadata[]) => void,
   ) {}
 
-  start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.intervalMs);
-    this.timer.unref();
-  }
-
+  /** After stop() nothing is scheduled any more (flush() still commits what is pending). */
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     this.timer = undefined;
   }
 
-  /** Records that everything up to `offset` (inclusive) of the partition is handled. */
+  /**
+   * Records that everything up to `offset` (inclusive) of the partition is handled. The commit is
+   * scheduled here, not on a fixed timer, so an idle consumer never wakes its process.
+   */
   handled(topic: string, partition: number, offset: string): void {
-    this.pending.set(`${topic}\u0000${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.keep({ topic, partition, offset: (BigInt(offset) + 1n).toString() });
+  }
+
+  private keep(next: TopicPartitionOffsetAndMetadata): void {
+    this.pending.set(`${next.topic}\u0000${next.partition}`, next);
+    if (!this.timer && !this.stopped) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.intervalMs);
+    }
   }
 
   /** Takes what is pending (for a commit made elsewhere, e.g. inside the last batch at stop). */
@@ -67,7 +78,7 @@ export class OffsetCommitter {
         this.onError(err, offsets);
         for (const o of offsets) {
           const key = `${o.topic}\u0000${o.partition}`;
-          if (!this.pending.has(key)) this.pending.set(key, o);
+          if (!this.pending.has(key)) this.keep(o);
         }
       })
       .finally(() => (this.inFlight = undefined));

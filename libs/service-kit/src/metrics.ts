@@ -3,11 +3,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** One registry per process; every lib registers its metrics here. */
 export const metricsRegistry = new Registry();
 let defaultsCollected = false;
+const EVENT_LOOP_SAMPLE_MS = 1_000;
 
 export function initMetrics(service: string): void {
   metricsRegistry.setDefaultLabels({ service });
   if (!defaultsCollected) {
-    collectDefaultMetrics({ register: metricsRegistry });
+    // The event-loop delay histogram samples with a timer: prom-client's default (10 ms) woke every
+    // process 100 times a second with nothing to do, about 1 % of a core each (docs/benchmarks.md).
+    // Once a second still catches a loop that is blocked or lagging for long.
+    collectDefaultMetrics({ register: metricsRegistry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     defaultsCollected = true;
   }
 }

@@ -1,26 +1,27 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DeviceRepository } from '@msync/persistence';
 import { loggerFor } from '@msync/service-kit';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 
-/** Device acks are kept in memory and written in one batch per interval (and at shutdown). */
+/**
+ * Device acks are kept in memory and written in one batch per interval (and at shutdown). The
+ * flush is scheduled by the first ack after one, so a gateway with nothing to write never wakes.
+ */
 @Injectable()
-export class CursorWriter implements OnModuleInit, OnApplicationShutdown {
+export class CursorWriter implements OnApplicationShutdown {
   private readonly log = loggerFor('CursorWriter');
   private pending = new Map<string, { appKey: string; userId: string; deviceId: string; cursor: number }>();
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly devices: DeviceRepository,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
   ) {}
 
-  onModuleInit() {
-    this.timer = setInterval(() => void this.flush(), this.config.CURSOR_FLUSH_INTERVAL_MS);
-  }
-
   async onApplicationShutdown() {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     await this.flush();
   }
 
@@ -28,6 +29,12 @@ export class CursorWriter implements OnModuleInit, OnApplicationShutdown {
     const key = `${appKey}\u0000${userId}\u0000${deviceId}`;
     const prev = this.pending.get(key);
     if (!prev || prev.cursor < cursor) this.pending.set(key, { appKey, userId, deviceId, cursor });
+    if (!this.timer && !this.stopped) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.config.CURSOR_FLUSH_INTERVAL_MS);
+    }
   }
 
   async flush(): Promise<void> {
