@@ -36,7 +36,10 @@ export class EventProducer {
    * one produce request: throughput comes from batching, and no caller waits longer than one
    * request already in flight. Order per caller (and so per key) is kept.
    */
-  private readonly batcher = new Coalescer<TopicMessages>((batch) => this.flush(batch), 200, { bytes: { size: sizeOf, maxBytes: MAX_PRODUCE_REQUEST_CHARS } });
+  private readonly batcher = new Coalescer<TopicMessages>((batch) => this.flush(batch), 200, {
+    bytes: { size: sizeOf, maxBytes: MAX_PRODUCE_REQUEST_CHARS },
+    sameTurn: true,
+  });
 
   constructor(
     private readonly producer: Producer,

@@ -48,6 +48,16 @@ describe('Coalescer', () => {
     }
   });
 
+  it('with sameTurn, waits for the callers of this event-loop turn: one flush for items added across microtasks', async () => {
+    const batches: number[][] = [];
+    const c = new Coalescer<number>(async (items) => void batches.push(items), 1000, { sameTurn: true });
+    const first = c.add(1);
+    await Promise.resolve();
+    const second = c.add(2);
+    await Promise.all([first, second]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
   it('caps a batch at maxBatch', async () => {
     const sizes: number[] = [];
     const c = new Coalescer<number>(async (items) => {

@@ -24,7 +24,7 @@ export class StreamAppender {
     endTimer();
     let offset = 0;
     return chunks.map((c) => all.slice(offset, (offset += c.length)));
-  }, 20);
+  }, 20, { sameTurn: true });
 
   constructor(
     private readonly kafka: KafkaConnection,
