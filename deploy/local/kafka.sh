@@ -215,6 +215,13 @@ num.network.threads=3
 num.io.threads=4
 num.recovery.threads.per.data.dir=1
 EOF
+  if (( KAFKA_CLUSTER_SIZE == 1 )); then
+    # The KRaft controller appends a no-op record to the metadata log whenever nothing else happened
+    # for this long (default 500 ms): a write and an fsync twice a second on an idle box, about a third
+    # of this broker's idle CPU (docs/benchmarks.md). A single node has no follower to show liveness to;
+    # the three-node cluster keeps the default.
+    echo "metadata.max.idle.interval.ms=5000" >>"$SERVER_PROPS"
+  fi
   if (( KAFKA_MAJOR >= 4 )); then
     cat >>"$SERVER_PROPS" <<EOF
 
