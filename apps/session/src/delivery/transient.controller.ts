@@ -9,7 +9,7 @@ import { SessionRegistry } from '../gateway/session-registry';
 export class TransientController {
   constructor(private readonly registry: SessionRegistry) {}
 
-  @EventPattern(Topics.transientDeliveries, kafkaConsumer({ group: 'session-transient-{instance}', fromBeginning: false, awaitJoin: true }))
+  @EventPattern(Topics.transientDeliveries, kafkaConsumer({ group: 'session-live-{instance}', fromBeginning: false, awaitJoin: true }))
   deliver(@Payload() records: ConsumedRecord<TransientDelivery>[]): void {
     for (const { value } of records) {
       for (const session of this.registry.sessionsOf(value.appKey, value.userId)) {

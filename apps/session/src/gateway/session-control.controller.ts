@@ -9,7 +9,7 @@ import { SessionControl } from './session-control';
 export class SessionControlController {
   constructor(private readonly control: SessionControl) {}
 
-  @EventPattern(Topics.deviceControl, kafkaConsumer({ group: 'session-control-{instance}', fromBeginning: false, awaitJoin: true }))
+  @EventPattern(Topics.deviceControl, kafkaConsumer({ group: 'session-live-{instance}', fromBeginning: false, awaitJoin: true }))
   apply(@Payload() records: ConsumedRecord<DeviceControl>[]): void {
     for (const { value } of records) this.control.apply(value);
   }

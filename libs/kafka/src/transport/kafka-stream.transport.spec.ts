@@ -100,3 +100,61 @@ describe('KafkaStreamTransport (the Nest microservice transport over libs/kafka)
     ]);
   });
 });
+
+const sharedSeen: string[] = [];
+
+@Controller()
+class SharedGroupHandlers {
+  @EventPattern('t.live.v1', kafkaConsumer({ group: 'live-{instance}', fromBeginning: false, partitionsConsumedConcurrently: 12, awaitJoin: true }))
+  live(@Payload() records: ConsumedRecord<unknown>[]) {
+    sharedSeen.push(`live ${records.length}`);
+  }
+
+  @EventPattern('t.control.v1', kafkaConsumer({ group: 'live-{instance}', fromBeginning: false }))
+  control(@Payload() records: ConsumedRecord<unknown>[]) {
+    sharedSeen.push(`control ${records.length}`);
+  }
+}
+
+@Controller()
+class DisagreeingHandlers {
+  @EventPattern('t.a.v1', kafkaConsumer({ group: 'g', fromBeginning: false }))
+  a() {
+    return undefined;
+  }
+
+  @EventPattern('t.b.v1', kafkaConsumer({ group: 'g' }))
+  b() {
+    return undefined;
+  }
+}
+
+describe('KafkaStreamTransport, handlers sharing a group', () => {
+  async function start(controller: new () => unknown) {
+    @Module({ controllers: [controller] })
+    class M {}
+    const fake = fakeConnection();
+    const app = await NestFactory.createMicroservice(M, { strategy: new KafkaStreamTransport(fake.connection, { service: 'svc', instance: 'gw-1' }), logger: false });
+    return { app, ...fake };
+  }
+
+  it('run as one member subscribed to all their topics, each chunk going to the handler of its topic', async () => {
+    const { app, specs, joins } = await start(SharedGroupHandlers);
+    await app.listen();
+    expect(specs.map((s) => ({ groupId: s.groupId, topics: s.topics, fromBeginning: s.fromBeginning, concurrency: s.partitionsConsumedConcurrently }))).toEqual([
+      { groupId: 'live-gw-1', topics: ['t.live.v1', 't.control.v1'], fromBeginning: false, concurrency: 12 },
+    ]);
+    expect(joins).toEqual(['live-gw-1']);
+    await specs[0].handleBatch([{ ...record('1'), topic: 't.control.v1' }]);
+    await specs[0].handleBatch([{ ...record('2'), topic: 't.live.v1' }, { ...record('3'), topic: 't.live.v1' }]);
+    expect(sharedSeen).toEqual(['control 1', 'live 2']);
+    await app.close();
+  });
+
+  it('must agree on where the group starts', async () => {
+    const { app, specs } = await start(DisagreeingHandlers);
+    await expect(app.listen()).rejects.toThrow(/group "g": its handlers \(t\.a\.v1, t\.b\.v1\) disagree/);
+    expect(specs).toEqual([]);
+    await app.close().catch(() => undefined);
+  });
+});

@@ -7,6 +7,12 @@ import type { KafkaConnection } from '../kafka-connection';
 import { kafkaConsumerOptionsOf, type KafkaConsumerOptions } from './kafka-consumer.options';
 import { KafkaStreamContext } from './kafka-stream.context';
 
+interface Member {
+  group: string;
+  options: KafkaConsumerOptions;
+  handlers: Map<string, MessageHandler>;
+}
+
 export interface KafkaStreamTransportOptions {
   /** The service's name, for `{service}` in group ids. */
   service: string;
@@ -17,9 +23,10 @@ export interface KafkaStreamTransportOptions {
 }
 
 /**
- * The Nest microservice transport for Kafka over libs/kafka. Every `@EventPattern(<topic>,
- * kafkaConsumer({...}))` handler becomes one consumer-group member of the process's KafkaConnection,
- * with libs/kafka's semantics rather than Nest's built-in ServerKafka (which commits per message and
+ * The Nest microservice transport for Kafka over libs/kafka. The `@EventPattern(<topic>,
+ * kafkaConsumer({...}))` handlers of one group id become one consumer-group member of the process's
+ * KafkaConnection, subscribed to their topics (each member costs the broker a fetch and a heartbeat a
+ * second even when idle), with libs/kafka's semantics rather than Nest's built-in ServerKafka (which commits per message and
  * has no dead letters):
  * - a handler gets a chunk (`ConsumedRecord<V>[]`, one partition's records in offset order, decoded
  *   and validated against the topic's schema) and the chunk is committed after the handler resolves,
@@ -43,7 +50,7 @@ export class KafkaStreamTransport extends Server implements CustomTransportStrat
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
-      const started = await Promise.all([...this.messageHandlers].map(([topic, handler]) => this.startHandler(topic, handler)));
+      const started = await Promise.all(this.membersToStart().map((member) => this.startMember(member)));
       // Joins are awaited after every member started, so they happen side by side.
       await Promise.all(started.filter((s) => s.awaitJoin).map((s) => s.consumer.waitUntilJoined()));
       callback();
@@ -72,22 +79,49 @@ export class KafkaStreamTransport extends Server implements CustomTransportStrat
       .replaceAll('{random}', this.random);
   }
 
-  private async startHandler(topic: string, handler: MessageHandler) {
-    const options = kafkaConsumerOptionsOf(handler.extras);
-    if (!handler.isEventHandler || !options) {
-      throw new Error(`handler for "${topic}": Kafka handlers are @EventPattern(<topic>, kafkaConsumer({ group }))`);
+  /** The handlers by group id; handlers sharing a group must agree on where it starts and on chunk size. */
+  private membersToStart(): Member[] {
+    const members = new Map<string, Member>();
+    for (const [topic, handler] of this.messageHandlers) {
+      const options = kafkaConsumerOptionsOf(handler.extras);
+      if (!handler.isEventHandler || !options) {
+        throw new Error(`handler for "${topic}": Kafka handlers are @EventPattern(<topic>, kafkaConsumer({ group }))`);
+      }
+      if (handler.next) throw new Error(`topic "${topic}" has more than one handler in this process; use one handler per topic`);
+      const group = this.groupOf(options);
+      const member = members.get(group);
+      if (!member) {
+        members.set(group, { group, options, handlers: new Map([[topic, handler]]) });
+        continue;
+      }
+      if ((member.options.fromBeginning ?? true) !== (options.fromBeginning ?? true) || member.options.chunkSize !== options.chunkSize) {
+        throw new Error(`group "${group}": its handlers (${[...member.handlers.keys(), topic].join(', ')}) disagree on fromBeginning or chunkSize`);
+      }
+      member.handlers.set(topic, handler);
+      member.options = {
+        ...member.options,
+        awaitJoin: member.options.awaitJoin || options.awaitJoin,
+        partitionsConsumedConcurrently: Math.max(this.concurrencyOf(member.options), this.concurrencyOf(options)),
+      };
     }
-    if (handler.next) throw new Error(`topic "${topic}" has more than one handler in this process; use one handler per topic`);
-    const group = this.groupOf(options);
+    return [...members.values()];
+  }
+
+  private concurrencyOf(options: KafkaConsumerOptions): number {
+    return options.partitionsConsumedConcurrently ?? this.options.partitionsConsumedConcurrently ?? 1;
+  }
+
+  private async startMember({ group, options, handlers }: Member) {
+    const topics = [...handlers.keys()];
     const consumer = await this.connection.startConsumer<unknown>({
       groupId: group,
-      topics: [topic],
+      topics,
       fromBeginning: options.fromBeginning,
       chunkSize: options.chunkSize,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? this.options.partitionsConsumedConcurrently,
-      handleBatch: (records) => this.invoke(handler, group, records),
+      partitionsConsumedConcurrently: this.concurrencyOf(options),
+      handleBatch: (records) => this.invoke(handlers.get(records[0].topic)!, group, records),
     });
-    this.log.info({ topic, group: consumer.groupId }, 'Kafka handler started');
+    this.log.info({ topics, group: consumer.groupId }, 'Kafka handlers started');
     return { consumer, awaitJoin: options.awaitJoin === true };
   }
 
