@@ -46,6 +46,11 @@ export interface ConsumerSpec<V> {
   sessionTimeoutMs?: number;
   /** Resolved offsets are committed at most this often (default 500 ms) and on stop. */
   commitIntervalMs?: number;
+  /**
+   * Under load, the next fetch starts at least this long after the last one returned (the handler's
+   * work counts), so a busy member fetches fewer, larger batches. An idle member long-polls as before.
+   */
+  minFetchIntervalMs?: number;
 }
 
 const handlerSeconds = histogram('kafka_handler_duration_seconds', 'Time a consumer handler took for one chunk', ['group', 'topic']);
@@ -216,7 +221,11 @@ export class EventConsumer<V> {
   }
 
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const fetchedAt = performance.now();
     await this.handleBatch(batch, heartbeat, isRunning, isStale, resolveOffset);
+    // Batches of one fetch run side by side and kafkajs fetches again once all are done.
+    const hold = fetchedAt + (this.spec.minFetchIntervalMs ?? 0) - performance.now();
+    if (hold > 0 && !this.stopping && !batch.isEmpty()) await this.wait(hold);
     // The batch a stop waited for: committed here, while kafkajs still lets this member commit.
     if (this.stopping) await commitOffsetsIfNecessary({ topics: byTopic(this.committer.take()) }).catch((err: unknown) => this.log.warn({ err, group: this.spec.groupId }, 'last commit at stop failed'));
   }

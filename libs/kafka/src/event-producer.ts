@@ -36,15 +36,19 @@ export class EventProducer {
    * one produce request: throughput comes from batching, and no caller waits longer than one
    * request already in flight. Order per caller (and so per key) is kept.
    */
-  private readonly batcher = new Coalescer<TopicMessages>((batch) => this.flush(batch), 200, {
-    bytes: { size: sizeOf, maxBytes: MAX_PRODUCE_REQUEST_CHARS },
-    sameTurn: true,
-  });
+  private readonly batcher: Coalescer<TopicMessages>;
 
   constructor(
     private readonly producer: Producer,
     private readonly validate = false,
-  ) {}
+    minIntervalMs = 0,
+  ) {
+    this.batcher = new Coalescer<TopicMessages>((batch) => this.flush(batch), 200, {
+      bytes: { size: sizeOf, maxBytes: MAX_PRODUCE_REQUEST_CHARS },
+      sameTurn: true,
+      minIntervalMs,
+    });
+  }
 
   async send<T extends SchemaTopic>(topic: T, records: OutgoingRecord<TopicInput<T>>[]): Promise<void> {
     if (records.length === 0) return;

@@ -24,6 +24,8 @@ export interface KafkaConnectionOptions {
   validateOnProduce?: boolean;
   /** Put before every consumer group id (deployments sharing a broker). */
   groupPrefix?: string;
+  /** KAFKA_BATCH_INTERVAL_MS: least time between produce requests, and between a fetch and the next, under load. */
+  batchIntervalMs?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export class KafkaConnection {
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: BROKER_RETRY,
     });
-    this.producer = new EventProducer(this.rawProducer, options.validateOnProduce ?? false);
+    this.producer = new EventProducer(this.rawProducer, options.validateOnProduce ?? false, options.batchIntervalMs ?? 0);
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
     countRequests('producer', this.rawProducer);
     countRequests('admin', this.admin);
@@ -86,7 +88,7 @@ export class KafkaConnection {
   async startConsumer<V>(spec: ConsumerSpec<V>): Promise<EventConsumer<V>> {
     const consumer = new EventConsumer<V>(
       this.kafka,
-      { maxRetries: this.options.maxRetries, sessionTimeoutMs: this.options.sessionTimeoutMs, ...spec, groupId: `${this.options.groupPrefix ?? ''}${spec.groupId}` },
+      { maxRetries: this.options.maxRetries, sessionTimeoutMs: this.options.sessionTimeoutMs, minFetchIntervalMs: this.options.batchIntervalMs, ...spec, groupId: `${this.options.groupPrefix ?? ''}${spec.groupId}` },
       this.producer,
     );
     this.consumers.push(consumer as EventConsumer<unknown>);
@@ -124,6 +126,7 @@ export function kafkaOptionsFromEnv(
     KAFKA_SESSION_TIMEOUT_MS: number;
     KAFKA_VALIDATE_ON_PRODUCE: boolean;
     KAFKA_GROUP_PREFIX?: string;
+    KAFKA_BATCH_INTERVAL_MS?: number;
   },
   service: string,
 ): KafkaConnectionOptions {
@@ -136,5 +139,6 @@ export function kafkaOptionsFromEnv(
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     validateOnProduce: env.KAFKA_VALIDATE_ON_PRODUCE,
     groupPrefix: env.KAFKA_GROUP_PREFIX,
+    batchIntervalMs: env.KAFKA_BATCH_INTERVAL_MS,
   };
 }

@@ -12,6 +12,12 @@ export interface CoalescerOptions<T> {
    * call for all of them instead of one for the first and one for the rest. Costs no measurable latency.
    */
   sameTurn?: boolean;
+  /**
+   * Under load, flushes start at least this far apart, so a busy caller sends fewer, larger batches
+   * (a round trip costs about the same for one item or fifty). An item that comes after a quiet spell
+   * longer than this goes at once: no latency is added at low rates.
+   */
+  minIntervalMs?: number;
 }
 
 /**
@@ -28,6 +34,8 @@ export class Coalescer<T, R = void> {
   private readonly bytes?: CoalescerOptions<T>['bytes'];
   private readonly windowMs: number;
   private readonly sameTurn: boolean;
+  private readonly minIntervalMs: number;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[] | void>,
@@ -37,6 +45,7 @@ export class Coalescer<T, R = void> {
     this.bytes = options.bytes;
     this.windowMs = options.windowMs ?? 0;
     this.sameTurn = options.sameTurn ?? false;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
   }
 
   /** `bytes` overrides the measured size of the item (the caller may know it already). */
@@ -45,7 +54,8 @@ export class Coalescer<T, R = void> {
       this.queue.push({ item, bytes: bytes ?? this.bytes?.size(item) ?? 0, resolve, reject });
       if (this.flushing) return;
       this.flushing = true;
-      if (this.windowMs > 0 && this.queue.length < this.maxBatch) setTimeout(() => void this.drain(), this.windowMs);
+      const wait = this.windowMs > 0 ? this.windowMs : this.untilNextFlush();
+      if (wait > 0 && this.queue.length < this.maxBatch) setTimeout(() => void this.drain(), wait);
       else if (this.sameTurn) setImmediate(() => void this.drain());
       else void this.drain();
     });
@@ -64,8 +74,15 @@ export class Coalescer<T, R = void> {
     return this.queue.splice(0, count);
   }
 
+  private untilNextFlush(): number {
+    return this.lastFlushAt + this.minIntervalMs - performance.now();
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      const wait = this.untilNextFlush();
+      if (wait > 0 && this.queue.length < this.maxBatch) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastFlushAt = performance.now();
       const batch = this.nextBatch();
       try {
         const results = await this.flush(batch.map((b) => b.item));

@@ -52,6 +52,12 @@ export const kafkaEnvSchema = z.object({
    * other's partitions and handle those records against the wrong database.
    */
   KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ -').default(''),
+  /**
+   * Under load, produce requests start at least this far apart and a consumer fetches again at least
+   * this long after its last fetch returned: fewer, larger requests (each costs the broker and both
+   * processes about the same whatever it carries). After a quiet spell nothing waits. 0 turns it off.
+   */
+  KAFKA_BATCH_INTERVAL_MS: z.coerce.number().int().min(0).max(100).default(0),
   /** Check every produced record against its schema too (consumers always check). */
   KAFKA_VALIDATE_ON_PRODUCE: z
     .enum(['true', 'false'])

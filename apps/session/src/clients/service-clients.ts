@@ -54,22 +54,24 @@ const SEND_BATCH_MAX_ITEMS = 200;
 export class IngestionClient implements OnApplicationShutdown {
   private readonly http: InternalHttpClient;
   private readonly log = loggerFor('IngestionClient');
-  private readonly batcher = new Coalescer<string, BatchResult>(
-    async (items) => {
-      try {
-        const { results } = await this.http.request<{ results: BatchResult[] }>('POST', '/internal/v1/messages/batch', undefined, `{"messages":[${items.join(',')}]}`);
-        return results;
-      } catch (err) {
-        this.log.warn({ err, items: items.length }, 'a batch of sends failed as a whole');
-        throw err;
-      }
-    },
-    SEND_BATCH_MAX_ITEMS,
-    { bytes: { size: (item) => Buffer.byteLength(item), maxBytes: SEND_BATCH_MAX_BYTES } },
-  );
+  private readonly batcher: Coalescer<string, BatchResult>;
 
   constructor(@Inject(SESSION_CONFIG) config: SessionConfig) {
     this.http = new InternalHttpClient(config.INGESTION_URL, config.INTERNAL_API_TOKEN);
+    this.batcher = new Coalescer<string, BatchResult>((items) => this.post(items), SEND_BATCH_MAX_ITEMS, {
+      bytes: { size: (item) => Buffer.byteLength(item), maxBytes: SEND_BATCH_MAX_BYTES },
+      minIntervalMs: config.INGESTION_BATCH_INTERVAL_MS,
+    });
+  }
+
+  private async post(items: string[]): Promise<BatchResult[]> {
+    try {
+      const { results } = await this.http.request<{ results: BatchResult[] }>('POST', '/internal/v1/messages/batch', undefined, `{"messages":[${items.join(',')}]}`);
+      return results;
+    } catch (err) {
+      this.log.warn({ err, items: items.length }, 'a batch of sends failed as a whole');
+      throw err;
+    }
   }
 
   async send(body: Record<string, unknown>): Promise<SendResult> {
