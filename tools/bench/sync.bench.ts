@@ -315,6 +315,7 @@ async function measureIdleDevices(system: TestSystem, mgmt: ManagementClient, ru
   const users = Math.ceil(IDLE_DEVICES / DEVICES);
   await sleep(2000);
   const before = rssOf(gatewayPid);
+  const heapBefore = await heapUsedOf(system.gateways[0]);
   for (let u = 0; u < users; u++) {
     const token = await mgmt.token(`${run}-idle${u}`);
     for (let d = 0; d < DEVICES && clients.length < IDLE_DEVICES; d++) {
@@ -324,8 +325,21 @@ async function measureIdleDevices(system: TestSystem, mgmt: ManagementClient, ru
   for (let i = 0; i < clients.length; i += 200) await Promise.all(clients.slice(i, i + 200).map((c) => c.connect()));
   await sleep(3000);
   const after = rssOf(gatewayPid);
+  const heapAfter = await heapUsedOf(system.gateways[0]);
   await Promise.all(clients.map((c) => c.close()));
-  return { devices: clients.length, rssBeforeBytes: before, rssAfterBytes: after, rssPerDeviceBytes: Math.round((after - before) / clients.length) };
+  return {
+    devices: clients.length,
+    rssBeforeBytes: before,
+    rssAfterBytes: after,
+    rssPerDeviceBytes: Math.round((after - before) / clients.length),
+    /** The JS heap's share (after a GC only if V8 ran one): the rest is socket and allocator memory. */
+    heapUsedPerDeviceBytes: Math.round((heapAfter - heapBefore) / clients.length),
+  };
+}
+
+async function heapUsedOf(gateway: ServiceProcess): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  return Number(/^nodejs_heap_size_used_bytes\{[^}]*\} ([0-9.e+-]+)/m.exec(text)?.[1] ?? NaN);
 }
 
 main().catch((err) => {
@@ -333,7 +347,6 @@ main().catch((err) => {
   process.exit(1);
 });
 
-/** Mean handler time per consumer group and the live-event age at the gateway, from /metrics (diagnostics). */
 /** `kafka_client_requests_total` of every service, keyed `service client api`. */
 async function kafkaRequestCounts(services: ServiceProcess[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -354,6 +367,7 @@ function perSecond(before: Map<string, number>, after: Map<string, number>, seco
   return Object.fromEntries([['total', Math.round(total)], ...rates.sort((a, b) => b[1] - a[1])]);
 }
 
+/** Mean handler time per consumer group and the live-event age at the gateway, from /metrics (diagnostics). */
 async function stageTimings(system: TestSystem) {
   const out: Record<string, number> = {};
   for (const svc of [...system.fanout, ...system.gateways, system.ingestion]) {

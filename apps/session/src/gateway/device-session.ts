@@ -27,6 +27,9 @@ const frameErrors = counter('gateway_frame_errors_total', 'Frames answered with 
 /** Codes after which the connection is closed (the client must not retry with the same credentials). */
 const AUTH_CODES = new Set<ErrorCode>(['token_invalid', 'token_expired', 'token_revoked', 'app_unknown', 'app_disabled', 'user_blocked']);
 
+/** One logger for all sessions (a child logger per session cost memory on every connection). */
+const log = loggerFor('DeviceSession');
+
 /**
  * One device connection: handshake, frames in, stream delivery out. Sends go to ingestion through
  * the gateway's single-flight batcher, which keeps each device's order; delivery runs on its own
@@ -44,7 +47,6 @@ export class DeviceSession {
   private multiDeviceSync = true;
   private readonly helloTimer: NodeJS.Timeout;
   private state: 'awaiting-hello' | 'authenticating' | 'open' | 'closed' = 'awaiting-hello';
-  private readonly log = loggerFor('DeviceSession');
 
   constructor(
     private readonly ws: WebSocket,
@@ -53,7 +55,7 @@ export class DeviceSession {
     this.helloTimer = setTimeout(() => this.close(CloseCodes.HELLO_TIMEOUT, 'no hello in time'), deps.config.HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.onClosed());
-    ws.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    ws.on('error', (err) => log.debug({ err }, 'socket error'));
   }
 
   /** Live event from the fast path. */
@@ -70,7 +72,7 @@ export class DeviceSession {
   kick(reason: KickReason): void {
     if (this.state === 'closed') return;
     this.send({ t: 'kick', reason });
-    this.log.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, reason }, 'session kicked');
+    log.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, reason }, 'session kicked');
     this.close(CloseCodes.KICKED, reason);
   }
 
@@ -174,7 +176,7 @@ export class DeviceSession {
       skip: (seq: number) => this.send({ t: 'skip', seq }),
     };
     const onFailure = (err: unknown) => {
-      this.log.warn({ err, appKey: this.appKey, userId: this.userId, deviceId: this.deviceId }, 'delivery failed; closing so the device replays');
+      log.warn({ err, appKey: this.appKey, userId: this.userId, deviceId: this.deviceId }, 'delivery failed; closing so the device replays');
       this.close(CloseCodes.GOING_AWAY, 'delivery interrupted; reconnect');
     };
     const pageSize = this.deps.config.REPLAY_PAGE_SIZE;
@@ -193,7 +195,7 @@ export class DeviceSession {
       this.deps.registry.add(this);
       delivery.start();
     }
-    this.log.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, platform: this.platform, cursor: hello.cursor ?? null }, 'device connected');
+    log.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, platform: this.platform, cursor: hello.cursor ?? null }, 'device connected');
   }
 
   private async onSend(frame: SendFrame): Promise<void> {
@@ -248,17 +250,17 @@ export class DeviceSession {
       let message = domain.message;
       if (domain.code === ErrorCodes.INTERNAL) {
         const errorId = randomUUID();
-        this.log.error({ err, errorId, ...ids }, 'unexpected error handling a frame');
+        log.error({ err, errorId, ...ids }, 'unexpected error handling a frame');
         message = `internal error (id ${errorId})`;
       } else if (domain.code === ErrorCodes.UNAVAILABLE) {
-        this.log.warn({ err, ...ids }, 'a service behind the gateway is unavailable');
+        log.warn({ err, ...ids }, 'a service behind the gateway is unavailable');
       }
       const fatal = closeCode !== undefined || AUTH_CODES.has(domain.code);
       frameErrors.inc({ code: domain.code });
       this.send({ t: 'error', id, code: domain.code, message, fatal });
       if (fatal) this.close(closeCode ?? CloseCodes.AUTH_FAILED, domain.code);
     } catch (failure) {
-      this.log.error({ err: failure }, 'could not answer a failed frame; closing the connection');
+      log.error({ err: failure }, 'could not answer a failed frame; closing the connection');
       this.ws.terminate();
     }
   }
@@ -280,6 +282,6 @@ export class DeviceSession {
   }
 
   private removeSessionRow(): void {
-    void this.deps.sessions.remove(this.sessionId).catch((err) => this.log.warn({ err, sessionId: this.sessionId }, 'could not remove the session row'));
+    void this.deps.sessions.remove(this.sessionId).catch((err) => log.warn({ err, sessionId: this.sessionId }, 'could not remove the session row'));
   }
 }
