@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { returningRows } from './returning';
 import type { StreamAppend, StreamEventBody, UserEvent } from '@msync/contracts';
-import { deliveredMessage, type DeliveredMessageRow } from './message-row';
+import { deliveredMessage, epochMs, toMs, type DeliveredMessageRow } from './message-row';
 
 interface StreamReadRow extends DeliveredMessageRow {
   seq: string;
   event_key: string;
   event_type: 'message' | 'recall';
-  occurred_at: Date;
+  occurred_at: number;
   origin_device_id: string | null;
   recalled_by: string | null;
 }
@@ -101,8 +101,8 @@ export class StreamRepository {
    */
   async readAfter(appKey: string, userId: string, after: number, limit: number, notBefore?: Date): Promise<StoredStreamEvent[]> {
     const rows: StreamReadRow[] = await this.db.query(
-      `SELECT e.seq, e.event_key, e.event_type, e.occurred_at, e.origin_device_id, m.message_uid, m.conversation_type, m.sender_id,
-              m.target_id, m.object_name, m.content, m.sent_at, m.sender_device_id, m.client_msg_id, m.recalled_at, m.recalled_by
+      `SELECT e.seq, e.event_key, e.event_type, ${epochMs('e.occurred_at')}, e.origin_device_id, m.message_uid, m.conversation_type, m.sender_id,
+              m.target_id, m.object_name, m.content, ${epochMs('m.sent_at')}, m.sender_device_id, m.client_msg_id, ${epochMs('m.recalled_at')}, m.recalled_by
        FROM stream_events e
        JOIN messages m ON m.app_key = e.app_key AND m.message_uid = e.message_uid
        WHERE e.app_key = $1 AND e.user_id = $2 AND e.seq > $3 AND e.created_at >= $5
@@ -114,9 +114,9 @@ export class StreamRepository {
 }
 
 function toStoredEvent(r: StreamReadRow): StoredStreamEvent {
-  const base = { seq: Number(r.seq), eventKey: r.event_key, occurredAt: r.occurred_at.getTime(), originDeviceId: r.origin_device_id ?? undefined };
+  const base = { seq: Number(r.seq), eventKey: r.event_key, occurredAt: r.occurred_at, originDeviceId: r.origin_device_id ?? undefined };
   if (r.event_type === 'recall') {
-    return { ...base, body: { type: 'recall', messageUid: r.message_uid, recalledBy: r.recalled_by ?? r.sender_id, recalledAt: (r.recalled_at ?? r.occurred_at).getTime() } };
+    return { ...base, body: { type: 'recall', messageUid: r.message_uid, recalledBy: r.recalled_by ?? r.sender_id, recalledAt: r.recalled_at == null ? r.occurred_at : toMs(r.recalled_at) } };
   }
   return { ...base, body: { type: 'message', message: deliveredMessage(r) } };
 }
