@@ -45,7 +45,7 @@ async function main() {
   if (GROUP_PREFIX) await primeBenchGroups((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), GROUP_PREFIX);
   const system = await TestSystem.start({
     gateways: 1,
-    env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false', KAFKA_GROUP_PREFIX: GROUP_PREFIX, ...passThrough('KAFKAJS_REQUEST_QUEUE_PATCH', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'KAFKA_BATCH_INTERVAL_MS', 'INGESTION_BATCH_INTERVAL_MS') },
+    env: { LOG_LEVEL: 'warn', KAFKA_VALIDATE_ON_PRODUCE: 'false', KAFKA_GROUP_PREFIX: GROUP_PREFIX, ...passThrough('KAFKAJS_REQUEST_QUEUE_PATCH', 'KAFKA_CONSUMER_MAX_WAIT_MS', 'KAFKA_BATCH_INTERVAL_MS', 'INGESTION_BATCH_INTERVAL_MS', 'REPLAY_PAGE_SIZE') },
   });
   const gateway = system.gateways[0];
   const brokerPort = Number((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')[0].split(':').pop());
