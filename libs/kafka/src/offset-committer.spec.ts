@@ -63,6 +63,23 @@ describe('OffsetCommitter', () => {
     ]);
   });
 
+  it('drops the offsets of a commit that failed while the member rejoined', async () => {
+    let failNow!: (err: Error) => void;
+    let calls = 0;
+    const c = new OffsetCommitter(
+      (offsets) => (calls++ === 0 ? new Promise<void>((_, reject) => (failNow = reject)) : Promise.resolve(void commits.push(offsets))),
+      500,
+      () => undefined,
+    );
+    c.handled('t', 0, '1');
+    const flushed = c.flush();
+    c.forget();
+    failNow(new Error('ILLEGAL_GENERATION'));
+    await flushed;
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(commits).toEqual([]);
+  });
+
   it('forgets what is pending after a rejoin, and flushes at once on demand', async () => {
     const c = make();
     c.handled('t', 0, '1');

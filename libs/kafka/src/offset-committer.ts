@@ -21,6 +21,8 @@ export class OffsetCommitter {
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
   private stopped = false;
+  /** Counts rejoins: offsets of a commit that failed before one are not kept for later. */
+  private generation = 0;
 
   constructor(
     private readonly commit: CommitFn,
@@ -66,16 +68,19 @@ export class OffsetCommitter {
    */
   forget(): void {
     this.pending.clear();
+    this.generation += 1;
   }
 
-  /** Commits what is pending; one commit at a time. A failed commit keeps its offsets unless newer ones came. */
+  /** Commits what is pending; one commit at a time. A failed commit keeps its offsets unless newer ones came or the member rejoined since. */
   flush(): Promise<void> {
     if (this.inFlight) return this.inFlight.then(() => this.flush());
     if (this.pending.size === 0) return Promise.resolve();
     const offsets = this.take();
+    const generation = this.generation;
     this.inFlight = this.commit(offsets)
       .catch((err: unknown) => {
         this.onError(err, offsets);
+        if (generation !== this.generation) return;
         for (const o of offsets) {
           const key = `${o.topic}\u0000${o.partition}`;
           if (!this.pending.has(key)) this.keep(o);
