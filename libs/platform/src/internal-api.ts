@@ -29,8 +29,8 @@ export class InternalTokenGuard implements CanActivate {
 /**
  * JSON over HTTP to another service, with the internal token, a deadline and error codes preserved.
  * undici's `Pool.request` over kept-alive connections: global `fetch` (the same library behind the
- * WHATWG API: an AbortSignal, a Request, web streams per call) cost the gateway about twice the CPU
- * per call at low rates (docs/benchmarks.md).
+ * WHATWG API: an AbortSignal with a timer, a Request, web streams per call) was 13 % of the gateway's
+ * busy time at 50 msg/s (docs/benchmarks.md, issue 12 step 5).
  */
 export class InternalHttpClient {
   private readonly pool: Pool;

@@ -22,8 +22,8 @@ export class MessagePublisher {
   /**
    * Marking published is a hint for the sweeper, off the ack path: losing it only means one harmless
    * re-publish. So it waits for a window and marks everything published meanwhile in one statement:
-   * at low rates it was four round trips per message (a transaction), the largest share of
-   * ingestion's PostgreSQL work (docs/benchmarks.md).
+   * at low rates it was a four-statement transaction per message, four of ingestion's five round
+   * trips to PostgreSQL (docs/benchmarks.md, issue 12 step 4).
    */
   private readonly marker = new Coalescer<Pending>((batch) => this.markPublished(batch), 5000, { windowMs: MARK_PUBLISHED_WINDOW_MS });
   private readonly log = loggerFor('MessagePublisher');
