@@ -26,8 +26,8 @@ export interface KafkaStreamTransportOptions {
  * The Nest microservice transport for Kafka over libs/kafka. The `@EventPattern(<topic>,
  * kafkaConsumer({...}))` handlers of one group id become one consumer-group member of the process's
  * KafkaConnection, subscribed to their topics (each member costs the broker a fetch and a heartbeat a
- * second even when idle), with libs/kafka's semantics rather than Nest's built-in ServerKafka (which commits per message and
- * has no dead letters):
+ * second even when idle), with libs/kafka's semantics rather than Nest's built-in ServerKafka
+ * (which commits per message and has no dead letters):
  * - a handler gets a chunk (`ConsumedRecord<V>[]`, one partition's records in offset order, decoded
  *   and validated against the topic's schema) and the chunk is committed after the handler resolves,
  *   so its effects must be durable by then;
