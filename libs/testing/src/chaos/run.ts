@@ -2,7 +2,7 @@ import type { SyncClientStats } from '@msync/client';
 import { ManagementClient, createApp } from '../management-client';
 import type { ServiceName } from '../service-process';
 import { sleep, uniqueId } from '../wait';
-import type { CheckResult } from './checker';
+import type { CheckResult, GuaranteeCounts } from './checker';
 import type { DeadLetterReport } from './dead-letters';
 import { ChaosLoad, chaosLoadFor, type LoadRunOptions } from './load';
 import { settleAndCheck } from './outcome';
@@ -64,14 +64,9 @@ export interface SigtermResult {
   errors: Record<string, number>;
 }
 
-export interface ChaosSummary {
+export interface ChaosSummary extends GuaranteeCounts {
   sent: number;
   accepted: number;
-  lost: number;
-  duplicated: number;
-  gaps: number;
-  reordered: number;
-  deadLettered: number;
   faults: FaultResult[];
   sigtermUnderLoad: SigtermResult[];
   ok: boolean;
@@ -80,10 +75,7 @@ export interface ChaosSummary {
   ratePerS: number;
   durationS: number;
   devices: number;
-  unanswered: number;
-  rejected: number;
   skipped: number;
-  divergent: number;
   recalls: CheckResult['recalls'];
   stream: CheckResult['stream'];
   deadLettersByTopic: Record<string, number>;

@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { ManagementClient, createApp } from '../management-client';
 import type { ServiceProcess } from '../service-process';
 import { sleep, uniqueId } from '../wait';
-import type { CheckResult } from './checker';
+import type { CheckResult, GuaranteeCounts } from './checker';
 import type { DeadLetterReport } from './dead-letters';
 import { ChaosLoad, chaosLoadFor, type LoadRunOptions } from './load';
 import { Rng } from './rng';
@@ -40,19 +40,11 @@ export interface ScalingStepResult {
   errors: Record<string, number>;
 }
 
-export interface ScalingSummary {
+export interface ScalingSummary extends GuaranteeCounts {
   ok: boolean;
   failures: string[];
   sent: number;
   accepted: number;
-  lost: number;
-  duplicated: number;
-  gaps: number;
-  reordered: number;
-  divergent: number;
-  unanswered: number;
-  rejected: number;
-  deadLettered: number;
   steps: ScalingStepResult[];
   /** Lag peak of each group before the first change (the steady state at this rate). */
   baselineLagPeak: Record<string, number>;
